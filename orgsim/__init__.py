@@ -1,0 +1,1 @@
+"""orgsim: a local AWS Organizations that behaves like the real one."""

@@ -1,0 +1,3 @@
+"""GitOps reconciler for AWS Organizations."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""One module per console command. Each exposes a click command named `command`."""

@@ -1,0 +1,212 @@
+"""The one model of an organization, shared by the desired state (loaded from the repository) and
+the live state (read from AWS).
+
+Keeping both sides in the same frozen dataclasses is what lets the planner be a pure function
+`plan(desired, live) -> Plan` that tests can drive with tables of plain values. Fields that only
+one side knows (an OU's AWS id, a file position) are optional and excluded from equality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+ROOT: Final = "root"
+SCP: Final = "SERVICE_CONTROL_POLICY"
+TAG_POLICY: Final = "TAG_POLICY"
+POLICY_TYPES: Final = (SCP, TAG_POLICY)
+FULL_AWS_ACCESS: Final = "FullAWSAccess"
+
+ENVIRONMENTS: Final = ("production", "staging", "development", "sandbox", "shared")
+WORKLOAD_TYPES: Final = (
+    "customer_isolated", "shared_services", "security", "logging", "networking", "sandbox", "internal",
+)
+COMPLIANCE_SCOPES: Final = ("soc2", "iso27001", "pci_dss", "hipaa", "gdpr", "fedramp")
+AUTOMATION_LEVELS: Final = ("full", "assisted", "manual")
+LIFECYCLE_STATES: Final = ("requested", "active", "suspended", "retiring", "closed")
+
+# The tags the reconciler puts on every account it manages. The keys are the product's choice and
+# documented in docs/format.md; they are reserved, so an account's extra `tags:` may not use them.
+TAG_MANAGED_BY: Final = "managed-by"
+MANAGED_BY_VALUE: Final = "reconciler"
+METADATA_TAGS: Final = {
+    "environment": "environment",
+    "workload_type": "workload-type",
+    "owner_team": "owner-team",
+    "cost_center": "cost-center",
+    "compliance_scope": "compliance-scope",
+    "automation_level": "automation-level",
+    "lifecycle_state": "lifecycle-state",
+}
+RESERVED_TAG_KEYS: Final = frozenset({*METADATA_TAGS.values(), TAG_MANAGED_BY})
+COMPLIANCE_SEPARATOR: Final = " "  # tag values may not hold commas; a space is allowed
+MAX_ACCOUNT_TAGS: Final = 50
+
+EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value was written: repository-relative path, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class OrganizationalUnit:
+    path: str  # "Workloads/Production": names from the root, joined by "/"
+    tags: Mapping[str, str] = field(default_factory=dict)
+    ou_id: str | None = field(default=None, compare=False)
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def parent(self) -> str:
+        """The parent's path, or ROOT."""
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else ROOT
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") + 1
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    email: str
+    ou: str  # an OU path or ROOT
+    account_id: str | None = None
+    environment: str | None = None
+    workload_type: str | None = None
+    owner_team: str | None = None
+    cost_center: str | None = None
+    compliance_scope: tuple[str, ...] = ()
+    automation_level: str = "full"
+    created_by: str | None = None
+    lifecycle_state: str = "active"
+    extra_tags: Mapping[str, str] = field(default_factory=dict)
+    # The complete tag set as it is (live) or must be (desired) in AWS: metadata tags, the
+    # managed-by tag and the extra tags. The loader computes it with `account_tags`.
+    tags: Mapping[str, str] = field(default_factory=dict)
+    status: str = "ACTIVE"  # AWS's status: ACTIVE | SUSPENDED | PENDING_CLOSURE
+    source: Source | None = field(default=None, compare=False)
+    field_sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    type: str  # SCP or TAG_POLICY
+    description: str = ""
+    # The document as parsed JSON (dicts and lists); None for an AWS-managed policy in the repo.
+    document: Mapping[str, object] | None = None
+    # "root", "ou:<path>" or "account:<account_name>"; a frozenset because order carries no meaning.
+    targets: frozenset[str] = frozenset()
+    aws_managed: bool = False
+    policy_id: str | None = field(default=None, compare=False)
+    source: Source | None = field(default=None, compare=False)
+    field_sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ReconcileSettings:
+    enabled: bool = True
+    unmanaged_accounts: str = "import_pr"  # ignore | report | import_pr
+    unmanaged_policies: str = "report"  # ignore | report | import_pr | detach
+
+
+@dataclass(frozen=True)
+class Guardrails:
+    allow_account_close: bool = False
+    max_destructive_changes: int = 5
+
+
+@dataclass(frozen=True)
+class Quotas:
+    scp_max_chars: int = 10240
+    tag_policy_max_chars: int = 10000
+    policies_per_target: int = 10
+    ou_max_depth: int = 5
+
+    def max_chars(self, policy_type: str) -> int:
+        return self.scp_max_chars if policy_type == SCP else self.tag_policy_max_chars
+
+
+@dataclass(frozen=True)
+class Organization:
+    management_account_id: str
+    home_region: str = "us-east-1"
+    policy_types: frozenset[str] = frozenset()
+    ous: tuple[OrganizationalUnit, ...] = ()
+    accounts: tuple[Account, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    reconcile: ReconcileSettings = ReconcileSettings()
+    guardrails: Guardrails = Guardrails()
+    quotas: Quotas = Quotas()
+    root_id: str | None = field(default=None, compare=False)
+    source: Source | None = field(default=None, compare=False)
+
+    def ou(self, path: str) -> OrganizationalUnit | None:
+        return next((o for o in self.ous if o.path == path), None)
+
+    def account(self, name: str) -> Account | None:
+        return next((a for a in self.accounts if a.name == name), None)
+
+    def policy(self, name: str) -> Policy | None:
+        return next((p for p in self.policies if p.name == name), None)
+
+
+def account_tags(
+    *,
+    environment: str | None,
+    workload_type: str | None,
+    owner_team: str | None,
+    cost_center: str | None,
+    compliance_scope: tuple[str, ...],
+    automation_level: str,
+    lifecycle_state: str,
+    extra_tags: Mapping[str, str],
+) -> dict[str, str]:
+    """The full AWS tag set for an account's metadata; see docs/format.md for the keys."""
+    values: dict[str, str | None] = {
+        "environment": environment,
+        "workload_type": workload_type,
+        "owner_team": owner_team,
+        "cost_center": cost_center,
+        "compliance_scope": COMPLIANCE_SEPARATOR.join(compliance_scope) or None,
+        "automation_level": automation_level,
+        "lifecycle_state": lifecycle_state,
+    }
+    tags = {METADATA_TAGS[k]: v for k, v in values.items() if v is not None}
+    tags[TAG_MANAGED_BY] = MANAGED_BY_VALUE
+    tags.update(extra_tags)
+    return tags
+
+
+def metadata_from_tags(tags: Mapping[str, str]) -> dict[str, object]:
+    """The inverse of `account_tags`, for live accounts and import: metadata fields found in tags,
+    plus `extra_tags` for everything that is not a reserved key."""
+    by_key = {v: k for k, v in METADATA_TAGS.items()}
+    fields: dict[str, object] = {}
+    extra: dict[str, str] = {}
+    for key, value in tags.items():
+        if key in by_key:
+            name = by_key[key]
+            if name == "compliance_scope":
+                fields[name] = tuple(v for v in value.split(COMPLIANCE_SEPARATOR) if v)
+            else:
+                fields[name] = value
+        elif key != TAG_MANAGED_BY:
+            extra[key] = value
+    fields["extra_tags"] = extra
+    return fields

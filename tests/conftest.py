@@ -1,0 +1,3 @@
+"""Shared fixtures. The simulators' fixtures come from their own packages' pytest plugins."""
+
+pytest_plugins: list[str] = []
