@@ -1,0 +1,115 @@
+"""What the drift reconciler remembers between runs.
+
+Runs happen on ephemeral Actions runners, so nothing survives on disk. The state is one small JSON
+document that `remediate` keeps in the GitHub repository itself, as a blob behind the ref
+`refs/reconciler/state` (written through the git data API; see docs/reconcile.md for why). This
+module holds the document and its pure transitions; reading and writing it is the GitHub port's.
+
+- last_run / last_full_scan: where the incremental path starts reading CloudTrail;
+- open: every drift still present, with when it was first seen (time to remediate);
+- failures: consecutive failed remediations per address, and the issue opened for a person.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+VERSION = 1
+FAILURES_FOR_ISSUE = 3  # a remediation failing this many runs in a row needs a person
+MAX_ERRORS_KEPT = 3
+
+
+@dataclass
+class Failure:
+    count: int = 0
+    errors: list[str] = field(default_factory=list)
+    issue: int | None = None
+
+
+@dataclass
+class OpenDrift:
+    fingerprint: str
+    first_seen: str  # ISO 8601, UTC
+    kind: str
+
+
+@dataclass
+class State:
+    last_run: str | None = None
+    last_full_scan: str | None = None
+    runs_since_full: int = 0
+    open: dict[str, OpenDrift] = field(default_factory=dict)
+    failures: dict[str, Failure] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "version": VERSION, "last_run": self.last_run, "last_full_scan": self.last_full_scan,
+            "runs_since_full": self.runs_since_full,
+            "open": {a: vars(o) for a, o in sorted(self.open.items())},
+            "failures": {a: vars(f) for a, f in sorted(self.failures.items())},
+        }
+        return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | None) -> State:
+        """A damaged or foreign document starts fresh: the next run is then a full scan, which is
+        always safe; refusing to run would leave drift unhandled."""
+        try:
+            data = json.loads(text) if text else {}
+            if not isinstance(data, dict) or data.get("version") != VERSION:
+                return cls()
+            return cls(
+                last_run=data.get("last_run"), last_full_scan=data.get("last_full_scan"),
+                runs_since_full=int(data.get("runs_since_full", 0)),
+                open={a: OpenDrift(**o) for a, o in data.get("open", {}).items()},
+                failures={a: Failure(**f) for a, f in data.get("failures", {}).items()},
+            )
+        except (ValueError, TypeError):
+            return cls()
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def seconds_between(start: str, end: str) -> float:
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
+def observe(state: State, drifts: dict[str, tuple[str, str]], now: str) -> dict[str, str]:
+    """Record this run's drift ({address: (fingerprint, kind)}). Returns the drift that is gone
+    since the last run ({address: first_seen}): merged pull requests, changes undone by hand."""
+    gone = {a: o.first_seen for a, o in state.open.items() if a not in drifts}
+    for address in gone:
+        del state.open[address]
+    for address, (fingerprint, kind) in drifts.items():
+        known = state.open.get(address)
+        if known is None or known.fingerprint != fingerprint:
+            state.open[address] = OpenDrift(fingerprint, now, kind)
+    return gone
+
+
+def resolve(state: State, address: str) -> str | None:
+    """The drift was remediated this run; returns when it was first seen."""
+    known = state.open.pop(address, None)
+    return known.first_seen if known else None
+
+
+def record_failure(state: State, address: str, error: str) -> Failure:
+    failure = state.failures.setdefault(address, Failure())
+    failure.count += 1
+    failure.errors = [*failure.errors, error][-MAX_ERRORS_KEPT:]
+    return failure
+
+
+def record_success(state: State, address: str) -> Failure | None:
+    """Clears the failure streak; returns it when an issue was open for it, so it can be closed."""
+    failure = state.failures.pop(address, None)
+    return failure if failure and failure.issue is not None else None
+
+
+def needs_issue(failure: Failure) -> bool:
+    return failure.count >= FAILURES_FOR_ISSUE and failure.issue is None
