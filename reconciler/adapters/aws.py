@@ -1,0 +1,140 @@
+"""The AWS port: every boto3 call the product makes goes through `AwsClient.call`.
+
+One place paces calls (a token bucket per operation), counts them (benchmarks, progress), wraps
+botocore's exceptions in `AwsError` with the cause chained, and keeps credentials out of every
+message. Sessions come from an injected factory, so boto3's own configuration (AWS_PROFILE,
+AWS_REGION, AWS_ENDPOINT_URL, ...) applies unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+from reconciler.adapters.aws_rates import RateLimiter
+from reconciler.errors import AwsError
+
+SessionFactory = Callable[[], boto3.Session]
+Response = dict[str, Any]
+
+MAX_ATTEMPTS: Final = 10
+PAGE_SIZE: Final = 20  # the largest page the Organizations list operations accept
+# Test seam for crash safety: the process SIGKILLs itself right after its Nth AWS call returns,
+# which is the worst moment (AWS acted, the reconciler recorded nothing).
+CRASH_AFTER_ENV: Final = "RECONCILER_CRASH_AFTER_CALLS"
+# "off" turns client-side pacing off: for simulators run without throttling (benchmarks).
+PACING_ENV: Final = "RECONCILER_AWS_PACING"
+
+HINTS: Final = {
+    "AccessDeniedException": "the credentials lack the permission; run from the management "
+    "account with the policy in docs/apply.md",
+    "AWSOrganizationsNotInUseException": "these credentials are not in an organization",
+    "TooManyRequestsException": "AWS kept throttling after retries; wait a minute and re-run",
+    "ConcurrentModificationException": "something else is changing the organization; re-run",
+}
+
+
+def default_session() -> boto3.Session:
+    return boto3.Session()
+
+
+class AwsClient:
+    """Paced, counted, error-wrapped access to the Organizations and Account APIs."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory = default_session,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        session = session_factory()
+        # Organizations is global and answers in us-east-1; a missing region is not an error.
+        region = session.region_name or "us-east-1"
+        config = Config(
+            retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+            connect_timeout=10,
+            read_timeout=60,
+            user_agent_extra="org-reconciler",
+        )
+        try:
+            self._clients = {
+                name: session.client(name, region_name=region, config=config)  # type: ignore[call-overload]
+                for name in ("organizations", "account")
+            }
+        except (BotoCoreError, NoRegionError) as exc:
+            raise AwsError(f"cannot set up the AWS client: {exc}") from exc
+        pacing = os.environ.get(PACING_ENV, "on").lower() != "off"
+        self.limiter = limiter or RateLimiter(enabled=pacing)
+        self.calls: Counter[str] = Counter()
+        crash = os.environ.get(CRASH_AFTER_ENV, "")
+        self._crash_after = int(crash) if crash.isdigit() else 0
+
+    def call(self, operation: str, service: str = "organizations", **params: Any) -> Response:
+        """Call one operation, e.g. call("ListRoots"); params are the API's own names."""
+        method = getattr(self._clients[service], _snake(operation))
+        self.limiter.acquire(operation)
+        self.calls[operation] += 1
+        try:
+            response: Response = method(**params)
+        except ClientError as exc:
+            raise aws_error(operation, exc) from exc
+        except NoCredentialsError as exc:
+            raise AwsError(
+                "no AWS credentials found: set AWS_PROFILE or the AWS_* credential variables"
+            ) from exc
+        except BotoCoreError as exc:
+            raise AwsError(f"{operation} failed: {exc}") from exc
+        finally:
+            self._maybe_crash()
+        return response
+
+    def pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every item under `key` across all pages, one paced call per page."""
+        if operation != "ListTagsForResource":
+            params.setdefault("MaxResults", PAGE_SIZE)
+        while True:
+            response = self.call(operation, **params)
+            yield from response.get(key, [])
+            token = response.get("NextToken")
+            if not token:
+                return
+            params["NextToken"] = token
+
+    def _maybe_crash(self) -> None:
+        if self._crash_after and sum(self.calls.values()) >= self._crash_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def request_id(response: Response) -> str | None:
+    meta = response.get("ResponseMetadata", {})
+    value = meta.get("RequestId")
+    return str(value) if value else None
+
+
+def error_code(exc: BaseException) -> str:
+    cause = exc.__cause__ if isinstance(exc, AwsError) else exc
+    if isinstance(cause, ClientError):
+        return str(cause.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def aws_error(operation: str, exc: ClientError) -> AwsError:
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", "Unknown"))
+    message = str(error.get("Message", "")).strip()
+    hint = HINTS.get(code)
+    text = f"AWS refused {operation}: {code}: {message}" if message else f"AWS refused {operation}: {code}"
+    return AwsError(f"{text} ({hint})" if hint else text)
+
+
+def _snake(operation: str) -> str:
+    out = [operation[0].lower()]
+    for char in operation[1:]:
+        out.append(f"_{char.lower()}" if char.isupper() else char)
+    return "".join(out)

@@ -1,0 +1,98 @@
+"""What the live reader needs to know, without touching AWS: how much to read, how to report
+progress, and how AWS's id paths turn into the model's OU paths.
+
+Reading tags costs one call per resource, the largest share of a full read. `ReadScope` says whose
+tags (and whose AWS-managed policy attachments) the caller needs, so `plan` reads only what the
+planner compares, while `import` and drift handling read everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from reconciler.model import ROOT, Organization
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    # Accounts whose tags are read, by account id or email; None reads every account's tags.
+    account_tags: frozenset[str] | None = None
+    # OUs whose tags are read, by path; None reads every OU's tags.
+    ou_tags: frozenset[str] | None = None
+    # Whether to list the targets of AWS-managed policies (FullAWSAccess is attached to every
+    # account and OU: at 10,000 accounts that is 500 calls the planner only needs when the
+    # repository declares where FullAWSAccess must stay).
+    aws_managed_targets: bool = True
+
+    def wants_account_tags(self, account_id: str, email: str) -> bool:
+        return self.account_tags is None or account_id in self.account_tags or email in self.account_tags
+
+    def wants_ou_tags(self, path: str) -> bool:
+        return self.ou_tags is None or path in self.ou_tags
+
+
+EVERYTHING = ReadScope()
+
+
+def scope_for(desired: Organization) -> ReadScope:
+    """The least a plan against `desired` needs: tags of the accounts and OUs it manages."""
+    keys: set[str] = set()
+    for account in desired.accounts:
+        keys.add(account.email)
+        if account.account_id:
+            keys.add(account.account_id)
+    return ReadScope(
+        account_tags=frozenset(keys),
+        ou_tags=frozenset(ou.path for ou in desired.ous),
+        aws_managed_targets=any(p.aws_managed for p in desired.policies),
+    )
+
+
+class Progress(Protocol):
+    """Progress of long work; the CLI draws it on stderr, tests pass NullProgress."""
+
+    def start(self, label: str, total: int | None = None) -> None: ...
+
+    def advance(self, count: int = 1) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class NullProgress:
+    def start(self, label: str, total: int | None = None) -> None:
+        return None
+
+    def advance(self, count: int = 1) -> None:
+        return None
+
+    def finish(self) -> None:
+        return None
+
+
+def parent_id_from_paths(paths: list[str], own_id: str) -> str | None:
+    """The parent's id in AWS's `Paths` ("o-x/r-x/ou-a/ou-b/111111111111/"), or None."""
+    for path in paths:
+        parts = [p for p in path.split("/") if p and p != own_id]
+        for part in reversed(parts):
+            if part.startswith(("ou-", "r-")):
+                return part
+    return None
+
+
+def ou_path_for(parent_id: str | None, root_id: str, ou_paths: Mapping[str, str]) -> str:
+    """The model's OU path ("Workloads/Production" or "root") for a parent id."""
+    if parent_id is None or parent_id == root_id:
+        return ROOT
+    return ou_paths.get(parent_id, ROOT)
+
+
+def target_address(kind: str, target_id: str, name: str, root_id: str, ou_paths: Mapping[str, str],
+                   account_names: Mapping[str, str]) -> str:
+    """A policy target as the model writes it: root, ou:<path> or account:<name>."""
+    if kind == "ROOT" or target_id == root_id:
+        return ROOT
+    if kind == "ORGANIZATIONAL_UNIT":
+        return f"ou:{ou_paths.get(target_id, name)}"
+    return f"account:{account_names.get(target_id, name)}"
