@@ -1,0 +1,106 @@
+"""What a GitHub Actions run tells a command, read from the variables the runner sets.
+
+Commands read this once (`ActionsEnv.from_environ()`) and pass it on; nothing else in the project
+reads these variables. The token is kept out of `repr` so that no log line or traceback can show
+it."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconciler.errors import ReconcilerError
+
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_BOT_LOGIN = "github-actions[bot]"
+
+
+class ActionsEnvError(ReconcilerError):
+    """The command needs something from the Actions environment that is not there."""
+
+
+@dataclass(frozen=True)
+class ActionsEnv:
+    event_name: str = ""
+    event: Mapping[str, Any] = field(default_factory=dict)
+    repository: str = ""
+    api_url: str = DEFAULT_API_URL
+    token: str = field(default="", repr=False)
+    sha: str = ""
+    step_summary: Path | None = None
+    output: Path | None = None
+    bot_login: str = DEFAULT_BOT_LOGIN
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> ActionsEnv:
+        env = os.environ if environ is None else environ
+        return cls(
+            event_name=env.get("GITHUB_EVENT_NAME", ""),
+            event=_read_event(env.get("GITHUB_EVENT_PATH")),
+            repository=env.get("GITHUB_REPOSITORY", ""),
+            api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
+            token=env.get("GITHUB_TOKEN", ""),
+            sha=env.get("GITHUB_SHA", ""),
+            step_summary=_path(env.get("GITHUB_STEP_SUMMARY")),
+            output=_path(env.get("GITHUB_OUTPUT")),
+            bot_login=env.get("RECONCILER_BOT_LOGIN") or DEFAULT_BOT_LOGIN,
+        )
+
+    def pull_request_number(self) -> int:
+        """The pull request this run is for; an error outside a pull_request run."""
+        number = (self.event.get("pull_request") or {}).get("number")
+        if not isinstance(number, int):
+            raise ActionsEnvError(
+                "this is not a pull_request run: GITHUB_EVENT_PATH has no pull_request.number. "
+                "Use --comment only in the pull request workflow."
+            )
+        return number
+
+    def head_sha(self) -> str:
+        head = (self.event.get("pull_request") or {}).get("head") or {}
+        return str(head.get("sha") or self.sha)
+
+    def require_api(self) -> None:
+        required = (("GITHUB_REPOSITORY", self.repository), ("GITHUB_TOKEN", self.token))
+        missing = [name for name, value in required if not value]
+        if missing:
+            raise ActionsEnvError(
+                f"{' and '.join(missing)} not set: in a workflow, pass GITHUB_TOKEN to the step through "
+                "`env:`; GitHub sets GITHUB_REPOSITORY."
+            )
+
+    def write_summary(self, markdown: str) -> None:
+        """Appends to the job summary; a no-op outside Actions."""
+        if self.step_summary is not None:
+            with self.step_summary.open("a", encoding="utf-8") as handle:
+                handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+
+    def set_output(self, name: str, value: str) -> None:
+        """Sets a step output. The heredoc form with a random delimiter keeps a value with newlines
+        (or one crafted to look like another output) from writing other outputs."""
+        if self.output is None:
+            return
+        delimiter = f"reconciler_{secrets.token_hex(16)}"
+        with self.output.open("a", encoding="utf-8") as handle:
+            handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _read_event(path: str | None) -> Mapping[str, Any]:
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ActionsEnvError(f"{path}: cannot read the event payload (GITHUB_EVENT_PATH): {exc}") from exc
+    if not isinstance(data, dict):
+        raise ActionsEnvError(f"{path}: the event payload is not a JSON object")
+    return data

@@ -1,0 +1,156 @@
+"""The GitHub adapter: the only module that imports PyGithub. It implements
+`reconciler.pull_requests.GitHubPort` for one repository and turns PyGithub's exceptions into
+`GitHubError` with the cause chained. The token never appears in an error message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException, InputGitTreeElement
+from github.PaginatedList import PaginatedList
+from github.PullRequest import PullRequest as GhPull
+
+from reconciler.errors import GitHubError
+from reconciler.pull_requests import Comment, Issue, PullRequest, Review
+
+T = TypeVar("T")
+
+
+@contextmanager
+def _github_errors(doing: str) -> Iterator[None]:
+    try:
+        yield
+    except GithubException as exc:
+        message = exc.data.get("message") if isinstance(exc.data, dict) else None
+        raise GitHubError(f"GitHub refused to {doing}: HTTP {exc.status} {message or ''}".rstrip()) from exc
+    except requests.RequestException as exc:
+        raise GitHubError(f"cannot reach GitHub to {doing}: {type(exc).__name__}") from exc
+
+
+def _call(doing: str, fn: Callable[[], T]) -> T:
+    with _github_errors(doing):
+        return fn()
+    raise AssertionError("unreachable")  # pragma: no cover - _github_errors re-raises
+
+
+def _pull(pr: Any) -> PullRequest:
+    return PullRequest(
+        number=pr.number, title=pr.title or "", body=pr.body or "", author=pr.user.login,
+        state=pr.state, merged=pr.merged_at is not None, head_ref=pr.head.ref, head_sha=pr.head.sha,
+        base_ref=pr.base.ref, merge_commit_sha=pr.merge_commit_sha, url=pr.html_url or "",
+    )
+
+
+class GitHubClient:
+    """One repository on one GitHub (or GitHub Enterprise, or ghfake) API."""
+
+    def __init__(self, repository: str, token: str, api_url: str) -> None:
+        # No retries: a refusal must surface now, and tests must not sleep through back-offs.
+        self._gh = Github(base_url=api_url, auth=Auth.Token(token), retry=None, timeout=30,
+                          per_page=100, seconds_between_requests=None, seconds_between_writes=None)
+        self._name = repository
+        self._repo = self._gh.get_repo(repository, lazy=True)
+
+    def comments(self, number: int) -> list[Comment]:
+        def fetch() -> list[Comment]:
+            issue = self._repo.get_issue(number)
+            return [Comment(c.id, c.user.login, c.body or "") for c in issue.get_comments()]
+        return _call(f"list the comments of #{number}", fetch)
+
+    def create_comment(self, number: int, body: str) -> Comment:
+        def create() -> Comment:
+            c = self._repo.get_issue(number).create_comment(body)
+            return Comment(c.id, c.user.login, c.body or "")
+        return _call(f"comment on #{number}", create)
+
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        url = f"{self._repo.url}/issues/comments/{comment_id}"
+        _call(f"edit comment {comment_id}",
+              lambda: self._gh.requester.requestJsonAndCheck("PATCH", url, input={"body": body}))
+
+    def pull_request(self, number: int) -> PullRequest:
+        return _call(f"read pull request #{number}", lambda: _pull(self._repo.get_pull(number)))
+
+    def pulls_for_commit(self, sha: str) -> list[PullRequest]:
+        """Merged pull requests whose merge commit is `sha`: GitHub's commit-to-pulls endpoint,
+        or, where a server lacks it (404), a scan of closed pull requests."""
+        def associated() -> list[PullRequest]:
+            url = f"{self._repo.url}/commits/{sha}/pulls"
+            return [_pull(p) for p in PaginatedList(GhPull, self._gh.requester, url, None)]
+        def scan() -> list[PullRequest]:
+            return [_pull(p) for p in self._repo.get_pulls(state="closed", sort="updated", direction="desc")]
+        try:
+            found = _call(f"find the pull request of {sha[:12]}", associated)
+        except GitHubError as exc:
+            if not isinstance(exc.__cause__, GithubException) or exc.__cause__.status != 404:
+                raise
+            found = _call(f"find the pull request merged as {sha[:12]}", scan)
+        return [p for p in found if p.merged and p.merge_commit_sha == sha]
+
+    def reviews(self, number: int) -> list[Review]:
+        def fetch() -> list[Review]:
+            reviews = self._repo.get_pull(number).get_reviews()
+            return [Review(r.id, r.user.login, r.state, r.submitted_at) for r in reviews]
+        return _call(f"read the reviews of #{number}", fetch)
+
+    def issue(self, number: int) -> Issue:
+        def fetch() -> Issue:
+            i = self._repo.get_issue(number)
+            return Issue(i.number, i.title or "", i.body or "", i.user.login,
+                         tuple(label.name for label in i.labels), i.pull_request is not None)
+        return _call(f"read issue #{number}", fetch)
+
+    def branch_sha(self, branch: str) -> str:
+        return _call(f"read branch {branch}", lambda: self._repo.get_git_ref(f"heads/{branch}").object.sha)
+
+    def read_file(self, path: str, ref: str) -> str | None:
+        try:
+            content = self._repo.get_contents(path, ref=ref)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise GitHubError(f"GitHub refused to read {path}@{ref}: HTTP {exc.status}") from exc
+        if isinstance(content, list):
+            raise GitHubError(f"{path} is a directory in {self._name}@{ref}")
+        return content.decoded_content.decode("utf-8")
+
+    def commit_files(self, branch: str, base: str, files: Mapping[str, str], message: str) -> str:
+        """One commit on top of `base` writing `files`, at `branch` (created, or moved there)."""
+        with _github_errors(f"push branch {branch}"):
+            parent = self._repo.get_git_commit(self.branch_sha(base))
+            elements = [
+                InputGitTreeElement(path, "100644", "blob", sha=self._repo.create_git_blob(text, "utf-8").sha)
+                for path, text in files.items()
+            ]
+            tree = self._repo.create_git_tree(elements, parent.tree)
+            commit = self._repo.create_git_commit(message, tree, [parent])
+            self._point_branch(branch, commit.sha)
+            return str(commit.sha)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _point_branch(self, branch: str, sha: str) -> None:
+        try:
+            self._repo.get_git_ref(f"heads/{branch}").edit(sha, force=True)
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+            self._repo.create_git_ref(f"refs/heads/{branch}", sha)
+
+    def find_open_pull_request(self, head: str, base: str) -> PullRequest | None:
+        owner = self._name.split("/", 1)[0]
+        def find() -> PullRequest | None:
+            pulls = self._repo.get_pulls(state="open", head=f"{owner}:{head}", base=base)
+            return next((_pull(p) for p in pulls if p.head.ref == head), None)
+        return _call(f"look for an open pull request from {head}", find)
+
+    def open_pull_request(self, head: str, base: str, title: str, body: str) -> PullRequest:
+        return _call(f"open a pull request from {head}",
+                     lambda: _pull(self._repo.create_pull(base=base, head=head, title=title, body=body)))
+
+    def edit_pull_request(self, number: int, title: str, body: str) -> None:
+        def edit() -> None:
+            self._repo.get_pull(number).edit(title=title, body=body)
+        _call(f"edit pull request #{number}", edit)

@@ -1,0 +1,89 @@
+"""The pull request's one plan comment: its hidden marker, its body, and finding it again.
+
+The marker is the comment's first line and carries what the apply gate later checks: the plan's
+repository and live fingerprints and the head commit it was computed for. Only a marker at the
+very start of a comment written by the bot counts, so neither a user's comment holding a copy of
+it nor an account name echoed further down the plan can stand in for it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reconciler.changes import Plan
+from reconciler.pull_requests import Comment, GitHubPort
+
+MAX_COMMENT_CHARS = 65_536  # GitHub's limit on an issue comment body
+_HEADROOM = 512  # for the heading and footer around the rendered plan
+_MARKER = re.compile(r"\A<!-- reconciler:plan (\{[^<>\n]*\}) -->")
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9:._-]{0,200}$")
+
+RenderMarkdown = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class PlanMarker:
+    head: str
+    repository: str
+    live: str
+
+    def render(self) -> str:
+        for value in (self.head, self.repository, self.live):
+            # Values come from git and the planner, never from repository text; refuse anything
+            # that could end the HTML comment all the same.
+            if not _SAFE_VALUE.match(value):
+                raise ValueError(f"unsafe marker value {value!r}")
+        data = json.dumps({"head": self.head, "live": self.live, "repository": self.repository},
+                          sort_keys=True, separators=(",", ":"))
+        return f"<!-- reconciler:plan {data} -->"
+
+
+def parse_marker(body: str) -> PlanMarker | None:
+    found = _MARKER.match(body)
+    if found is None:
+        return None
+    try:
+        data = json.loads(found.group(1))
+        return PlanMarker(head=str(data["head"]), repository=str(data["repository"]), live=str(data["live"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def find_plan_comment(comments: Sequence[Comment], bot_login: str) -> Comment | None:
+    """The bot's plan comment: the first comment by `bot_login` that starts with the marker."""
+    return next(
+        (c for c in comments if c.author.lower() == bot_login.lower() and parse_marker(c.body)), None
+    )
+
+
+def comment_length(body: str) -> int:
+    """Length as GitHub counts it (UTF-16 code units), never less than Python's len()."""
+    return len(body.encode("utf-16-le")) // 2
+
+
+def comment_body(plan: Plan, head_sha: str, render: RenderMarkdown, details_url: str = "") -> str:
+    marker = PlanMarker(head_sha, plan.repository_fingerprint, plan.live_fingerprint).render()
+    where = f"the [job summary]({details_url})" if details_url else "the job summary"
+    heading = f"{marker}\n### Reconciler plan for `{head_sha[:12]}`\n\n"
+    footer = f"\n\n---\n<sub>The full plan is in {where} and in the `reconciler-plan` artifact.</sub>\n"
+    budget = MAX_COMMENT_CHARS - comment_length(heading + footer) - _HEADROOM
+    text = render(plan)
+    if comment_length(text) > budget:
+        text = render(plan, max_chars=budget)
+        footer = (f"\n\n---\n<sub>Details are collapsed to fit GitHub's comment size limit. "
+                  f"The full plan is in {where} and in the `reconciler-plan` artifact.</sub>\n")
+    if comment_length(text) > budget:  # a renderer that ignored max_chars: cut, never fail the post
+        text = text.encode("utf-16-le")[: 2 * budget].decode("utf-16-le", "ignore") + "\n\n..."
+    return heading + text + footer
+
+
+def upsert_plan_comment(port: GitHubPort, number: int, body: str, bot_login: str) -> Comment:
+    """Edits the bot's plan comment on `number` in place, or creates it if there is none."""
+    existing = find_plan_comment(port.comments(number), bot_login)
+    if existing is None:
+        return port.create_comment(number, body)
+    port.edit_comment(existing.id, body)
+    return Comment(existing.id, existing.author, body)
