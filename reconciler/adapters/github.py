@@ -117,19 +117,21 @@ class GitHubClient:
             raise GitHubError(f"{path} is a directory in {self._name}@{ref}")
         return content.decoded_content.decode("utf-8")
 
-    def commit_files(self, branch: str, base: str, files: Mapping[str, str], message: str) -> str:
-        """One commit on top of `base` writing `files`, at `branch` (created, or moved there)."""
+    def commit_files(self, branch: str, base: str, files: Mapping[str, str | None], message: str) -> str:
+        """One commit on top of `base` writing `files` (None deletes the path), at `branch`
+        (created, or moved there)."""
         with _github_errors(f"push branch {branch}"):
             parent = self._repo.get_git_commit(self.branch_sha(base))
-            elements = [
-                InputGitTreeElement(path, "100644", "blob", sha=self._repo.create_git_blob(text, "utf-8").sha)
-                for path, text in files.items()
-            ]
+            elements = [self._tree_element(path, text) for path, text in files.items()]
             tree = self._repo.create_git_tree(elements, parent.tree)
             commit = self._repo.create_git_commit(message, tree, [parent])
             self._point_branch(branch, commit.sha)
             return str(commit.sha)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _tree_element(self, path: str, text: str | None) -> InputGitTreeElement:
+        sha = None if text is None else self._repo.create_git_blob(text, "utf-8").sha
+        return InputGitTreeElement(path, "100644", "blob", sha=sha)
 
     def _point_branch(self, branch: str, sha: str) -> None:
         try:
