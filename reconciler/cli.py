@@ -14,6 +14,8 @@ from reconciler.errors import ExitCode, ReconcilerError
 
 # Each command lives in reconciler/commands/<module>.py as a click command named `command`.
 COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "schema",
 )
 
 

@@ -1,0 +1,106 @@
+"""The desired-state repository loader: every file parsed and schema-checked, every cross-file rule
+run, all problems reported at once; an Organization only when there are none.
+
+The fast path is libyaml plus validators compiled once (reconciler.schema); positions come from the
+node tree libyaml builds anyway, so a problem's line and column cost nothing extra to find.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reconciler.errors import RepositoryError
+from reconciler.load_model import build_organization
+from reconciler.load_yaml import Parsed, read_yaml
+from reconciler.model import Organization
+from reconciler.problems import Problem, show, sort_problems
+from reconciler.rules import RepositoryFiles, check_rules
+from reconciler.schema import schema_problems
+
+ORGANIZATION_FILE = "organization.yaml"
+ACCOUNTS_DIR = "accounts"
+POLICIES_DIR = "policies"
+_SHOWN_IN_ERROR = 50
+
+
+def check_repository(root: Path) -> tuple[Organization | None, list[Problem]]:
+    """All problems of the repository at `root`, and its Organization when there are none.
+    Never raises for bad input."""
+    if not root.is_dir():
+        return None, [
+            Problem(
+                ".",
+                1,
+                1,
+                "E011",
+                f"the repository directory {show(str(root))} does not "
+                "exist or is not a directory; pass --repo DIR",
+            )
+        ]
+    problems: list[Problem] = []
+    files = RepositoryFiles(
+        organization=_read(root, ORGANIZATION_FILE, "organization", problems),
+        accounts=_read_dir(root, ACCOUNTS_DIR, "account", problems),
+        policies=_read_dir(root, POLICIES_DIR, "policy", problems),
+    )
+    problems.extend(check_rules(files))
+    if problems:
+        return None, sort_problems(problems)
+    return build_organization(files), []
+
+
+def load_repository(root: Path) -> Organization:
+    """The repository's Organization; RepositoryError listing the problems when it is invalid."""
+    organization, problems = check_repository(root)
+    if organization is None:
+        shown = "\n".join(str(p) for p in problems[:_SHOWN_IN_ERROR])
+        more = len(problems) - _SHOWN_IN_ERROR
+        tail = f"\n... and {more} more; run `reconciler validate` to see them all" if more > 0 else ""
+        raise RepositoryError(f"the repository {root} is invalid ({len(problems)} problems):\n{shown}{tail}")
+    return organization
+
+
+def _read(root: Path, rel: str, kind: str, problems: list[Problem]) -> Parsed | None:
+    if not (root / rel).is_file():
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                "E010",
+                f"{rel} is missing; every repository has one "
+                "(see docs/format.md, or `reconciler import` to write one)",
+            )
+        )
+        return None
+    parsed = read_yaml(root, rel, problems)
+    if parsed.node is None:
+        return None
+    found = schema_problems(kind, rel, parsed.value, parsed.node)
+    problems.extend(found)
+    return None if found else parsed
+
+
+def _read_dir(root: Path, directory: str, kind: str, problems: list[Problem]) -> list[Parsed]:
+    """Valid files of one kind; files that failed their own checks are left out of the cross-file
+    rules (their names still count as existing, see RepositoryFiles.names)."""
+    folder = root / directory
+    if not folder.is_dir():
+        return []
+    parsed: list[Parsed] = []
+    for entry in sorted(folder.iterdir()):
+        rel = f"{directory}/{entry.name}"
+        if entry.suffix == ".yml":
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "E012",
+                    f"rename {show(entry.name)} to {show(entry.stem + '.yaml')}: only .yaml files are read",
+                )
+            )
+        elif entry.suffix == ".yaml" and entry.is_file():
+            result = _read(root, rel, kind, problems)
+            parsed.append(result if result is not None else Parsed(rel))
+    return parsed
