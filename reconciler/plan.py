@@ -17,7 +17,7 @@ from __future__ import annotations
 from reconciler.changes import Change, Plan, Unmanaged
 from reconciler.errors import RepositoryError
 from reconciler.fingerprint import fingerprint
-from reconciler.model import FULL_AWS_ACCESS, SCP, Organization, Policy
+from reconciler.model import FULL_AWS_ACCESS, ROOT, SCP, Organization
 from reconciler.plan_accounts import (
     AccountMatching,
     account_changes,
@@ -29,7 +29,6 @@ from reconciler.plan_checks import check_destructive, check_per_target, check_st
 from reconciler.plan_json import PlanFileError, plan_from_json, plan_to_json
 from reconciler.plan_policies import (
     NewTargets,
-    aws_managed_targets,
     plan_policies,
     policy_dict,
     unmanaged_targets,
@@ -60,7 +59,7 @@ def plan(desired: Organization, live: Organization) -> Plan:
         *policies.attach, *policies.detach, *closes,
     ]
     check_destructive(changes, desired)
-    check_per_target(_final_targets(desired, live, space, new, policies.final), desired)
+    check_per_target(_final_targets(desired, live, space, policies.final), desired)
     return Plan(
         changes=tuple(changes),
         unmanaged=tuple(sorted(_unmanaged(desired, live, matching, space), key=lambda u: u.address)),
@@ -87,15 +86,19 @@ def _ou_changes(desired: Organization, live: Organization) -> tuple[list[Change]
 
 
 def _final_targets(
-    desired: Organization, live: Organization, space: TargetSpace, new: NewTargets,
+    desired: Organization, live: Organization, space: TargetSpace,
     managed: list[tuple[str, frozenset[str]]],
 ) -> list[tuple[str, frozenset[str]]]:
     final = list(managed)
     names = {p.name for p in desired.policies}
     if FULL_AWS_ACCESS not in names and SCP in desired.policy_types | live.policy_types:
-        have = next((p for p in live.policies if p.name == FULL_AWS_ACCESS), None)
-        spec = Policy(FULL_AWS_ACCESS, SCP, aws_managed=True)
-        final.append((SCP, frozenset(aws_managed_targets(spec, have, desired, live, space, new))))
+        # Undeclared, FullAWSAccess stays where AWS puts it: on every target. Counting it there
+        # (rather than where the live read found it, which may have skipped those targets) errs
+        # on the side of refusing a plan AWS might refuse.
+        everywhere = {ROOT, *(f"ou:{o.path}" for o in (*desired.ous, *live.ous))}
+        everywhere |= {f"account:{a.name}" for a in desired.accounts}
+        everywhere |= {space.from_live(f"account:{a.name}") for a in live.accounts}
+        final.append((SCP, frozenset(everywhere)))
     final.extend((p.type, p.targets) for p in unmanaged_targets(live, names, space))
     return final
 

@@ -1,0 +1,119 @@
+"""Safety rules: closing accounts, the management account, the destructive-change limit, quotas."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from plan_builders import MGMT_ID, acct, generated, live_of, org, scp
+
+from reconciler.errors import GuardrailError, RepositoryError
+from reconciler.model import ROOT, Guardrails, OrganizationalUnit, Quotas
+from reconciler.plan import plan
+
+APP = acct("app", ou="Work", account_id="222222222222")
+BASE = org("Work", accounts=(APP,), policies=(scp("deny", "ou:Work"),))
+LIVE = live_of(BASE)
+CLOSED = replace(APP, lifecycle_state="closed")
+
+
+def test_close_with_allow_is_a_delete_and_runs_last() -> None:
+    desired = replace(BASE, accounts=(BASE.accounts[0], CLOSED),
+                      guardrails=Guardrails(allow_account_close=True),
+                      policies=(scp("deny", "ou:Work", "account:new"),))
+    desired = replace(desired, accounts=(*desired.accounts, acct("new", ou="Work")))
+    result = plan(desired, LIVE)
+    assert [(c.address, c.action) for c in result.changes][-1] == ("account.app", "delete")
+    assert result.changes[-1].before is not None and result.changes[-1].after is None
+
+
+def test_already_closed_account_plans_nothing() -> None:
+    desired = replace(BASE, accounts=(BASE.accounts[0], CLOSED))
+    live = replace(LIVE, accounts=(LIVE.accounts[0], replace(LIVE.accounts[1], status="SUSPENDED")))
+    assert plan(desired, live).empty
+
+
+def test_suspended_account_the_repository_calls_active_is_a_note() -> None:
+    live = replace(LIVE, accounts=(LIVE.accounts[0], replace(LIVE.accounts[1], status="SUSPENDED")))
+    result = plan(BASE, live)
+    assert result.empty and "AWS Support" in result.notes[0]
+
+
+GUARDED = {
+    "close without allow": (
+        replace(BASE, accounts=(BASE.accounts[0], CLOSED)), "allow_account_close: true"),
+    "close the management account": (
+        replace(BASE, accounts=(replace(BASE.accounts[0], lifecycle_state="closed"), APP),
+                guardrails=Guardrails(allow_account_close=True)),
+        "management account, which is never closed"),
+    "move the management account": (
+        replace(BASE, accounts=(replace(BASE.accounts[0], ou="Work"), APP)), "never moves"),
+    "policy on the management account": (
+        replace(BASE, policies=(scp("deny", "ou:Work", "account:management"),)), "never a policy target"),
+    "too many destructive changes": (
+        replace(BASE, policies=(scp("deny"),), guardrails=Guardrails(max_destructive_changes=0)),
+        "the plan has 1 destructive changes"),
+    "OU too deep": (
+        replace(BASE, ous=(*BASE.ous, *(OrganizationalUnit("Work" + "/d" * i) for i in range(1, 6)))),
+        "6 levels deep; AWS allows 5"),
+    "document too large": (
+        replace(BASE, policies=(scp("deny", "ou:Work", document={"Sid": "x" * 10240}),)),
+        "policy 'deny' is 10250 characters as minified JSON; AWS allows 10240"),
+    "too many policies on a target": (
+        replace(BASE, policies=(BASE.policies[0], *(scp(f"p{i}", "ou:Work") for i in range(9)))),
+        "ou:Work would have 11 SERVICE_CONTROL_POLICY policies attached directly; AWS allows 10"),
+}
+
+
+@pytest.mark.parametrize("name", list(GUARDED))
+def test_guardrails_refuse(name: str) -> None:
+    desired, message = GUARDED[name]
+    with pytest.raises(GuardrailError) as info:
+        plan(desired, LIVE)
+    assert message in str(info.value)
+
+
+def test_quota_limits_come_from_the_repository() -> None:
+    desired = replace(GUARDED["too many policies on a target"][0], quotas=Quotas(policies_per_target=11))
+    assert len(plan(desired, LIVE).changes) == 18
+
+
+def test_destructive_limit_counts_detaches_at_the_limit() -> None:
+    desired = replace(BASE, policies=(scp("deny"),), guardrails=Guardrails(max_destructive_changes=1))
+    assert [c.action for c in plan(desired, LIVE).changes] == ["delete"]
+
+
+REFUSED = {
+    "another organization": (
+        BASE, replace(LIVE, management_account_id="999999999999"), "check the credentials"),
+    "type not enabled": (replace(BASE, policy_types=frozenset()), LIVE, "does not enable"),
+    "type change": (BASE, replace(LIVE, policies=(replace(LIVE.policies[0], type="TAG_POLICY"),
+                                                  *LIVE.policies[1:])), "type cannot change"),
+    "two files, one account": (
+        replace(BASE, accounts=(*BASE.accounts, acct("twin", email=APP.email))), LIVE, "both match"),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_repository_errors(name: str) -> None:
+    desired, live, message = REFUSED[name]
+    with pytest.raises(RepositoryError) as info:
+        plan(desired, live)
+    assert message in str(info.value)
+
+
+def test_reach_counts_accounts_through_inheritance() -> None:
+    desired = generated(3)
+    live = replace(live_of(desired), policies=())
+    by_address = {c.address: c.reach for c in plan(desired, live).changes}
+    active = len(desired.accounts)
+    for address, reach in by_address.items():
+        target = address.split(".", 2)[2] if address.startswith("attachment.") else None
+        if target == ROOT:
+            assert reach == active
+        elif target and target.startswith("ou:"):
+            path = target[3:]
+            assert reach == sum(1 for a in desired.accounts if a.ou == path or a.ou.startswith(path + "/"))
+        elif target:
+            assert reach == 1
+    assert MGMT_ID
