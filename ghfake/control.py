@@ -1,0 +1,64 @@
+"""The test-only control API under /_ghfake/: seed repositories, budget requests, read violations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from ghfake.api import ApiError, body, created, server
+from ghfake.store import REPO_NAME
+
+bp = Blueprint("control", __name__, url_prefix="/_ghfake")
+
+
+@bp.post("/repos")
+def create_repo() -> Response:
+    """{"full_name", "default_branch": "main", "files": {path: text}, "private": false}"""
+    data = body()
+    full_name = data.get("full_name")
+    files = data.get("files") or {}
+    if not isinstance(full_name, str) or not REPO_NAME.match(full_name) or ".." in full_name:
+        raise ApiError(422, "full_name must be owner/name")
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise ApiError(422, "files must map paths to text")
+    store = server().store
+    with store.lock:
+        if store.repo(full_name) is not None:
+            raise ApiError(422, f"{full_name} already exists")
+        meta = store.create_repo(full_name, str(data.get("default_branch") or "main"), files,
+                                 bool(data.get("private")))
+    return created({"full_name": meta.full_name, "path": str(store.bare(full_name).path)})
+
+
+@bp.post("/rate-limit")
+def set_rate_limit() -> Response:
+    """{"remaining": N} limits the requests still allowed; {"remaining": null} lifts the limit."""
+    remaining = body().get("remaining")
+    if remaining is not None and (not isinstance(remaining, int) or remaining < 0):
+        raise ApiError(422, "remaining must be a non-negative integer or null")
+    rate = server().rate
+    with rate.lock:
+        rate.remaining = remaining
+    return jsonify(rate.headers())
+
+
+@bp.get("/violations")
+def violations() -> Response:
+    return jsonify(server().checker.violations)
+
+
+@bp.delete("/violations")
+def clear_violations() -> Response:
+    server().checker.clear()
+    return Response(status=204)
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Delete every repository and its metadata, clear violations, lift the rate limit."""
+    srv = server()
+    with srv.store.lock:
+        srv.store.reset()
+    srv.checker.clear()
+    with srv.rate.lock:
+        srv.rate.remaining, srv.rate.used = None, 0
+    return Response(status=204)

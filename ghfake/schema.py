@@ -1,0 +1,103 @@
+"""Checks ghfake's traffic against GitHub's published OpenAPI description.
+
+The subset in data/github-openapi-subset.json (made by scripts/extract_github_openapi.py) maps
+each operation to its request body schema and response schemas. Every JSON request body ghfake
+receives and every JSON response body it sends is validated; each mismatch is recorded as a
+violation, which tests read through `GET /_ghfake/violations` and fail on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft7Validator
+
+PARAM = re.compile(r"\{([a-z_]+)\}")
+# Parameters that may span several path segments on GitHub.
+MULTI_SEGMENT = {"path", "ref", "branch"}
+# Operations whose description says "you can also pass an array of labels directly" while the
+# schema only has the {"labels": [...]} form; PyGithub sends the bare array.
+BARE_LABEL_ARRAY = {"issues/add-labels"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    pattern: re.Pattern[str]
+    request: Any
+    responses: dict[str, Any]
+
+
+def load_subset() -> dict[str, Any]:
+    text = resources.files("ghfake").joinpath("data/github-openapi-subset.json").read_text()
+    subset: dict[str, Any] = json.loads(text)
+    return subset
+
+
+def _compile(path: str) -> re.Pattern[str]:
+    parts = PARAM.split(path)
+    regex = "".join(re.escape(p) if i % 2 == 0 else ("(.+)" if p in MULTI_SEGMENT else "([^/]+)")
+                    for i, p in enumerate(parts))
+    return re.compile(f"^{regex}$")
+
+
+def schema_errors(schema: Any, body: Any) -> list[str]:
+    """Every way `body` breaks `schema`, as readable one-liners (empty when it conforms)."""
+    errors = sorted(Draft7Validator(schema).iter_errors(body), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '<root>'}: {e.message[:300]}" for e in errors]
+
+
+class SchemaChecker:
+    def __init__(self, subset: dict[str, Any] | None = None) -> None:
+        subset = subset or load_subset()
+        self.source: dict[str, str] = subset["source"]
+        # Literal paths first so /git/refs/{ref} cannot swallow a more specific template.
+        ops = sorted(subset["operations"].items(), key=lambda kv: kv[1]["path"].count("{"))
+        self.operations = [Operation(op_id, op["method"], _compile(op["path"]), op["request"],
+                                     op["responses"]) for op_id, op in ops]
+        self._lock = threading.Lock()
+        self.violations: list[dict[str, Any]] = []
+
+    def operation(self, method: str, path: str) -> Operation | None:
+        return next((op for op in self.operations if op.method == method and op.pattern.match(path)), None)
+
+    def check_request(self, method: str, path: str, body: Any) -> list[str]:
+        op = self.operation(method, path)
+        if op is None or op.request is None or body is None:
+            return []
+        if op.operation_id in BARE_LABEL_ARRAY and isinstance(body, list):
+            body = {"labels": body}
+        return self._record(op, method, path, "request", None, schema_errors(op.request, body))
+
+    def check_response(self, method: str, path: str, status: int, body: Any) -> list[str]:
+        op = self.operation(method, path)
+        if op is None:
+            return []
+        code = str(status)
+        if code not in op.responses:
+            if status >= 500 or status in (401, 403, 429):
+                return []  # answers any endpoint may give; GitHub does not list them on each
+            return self._record(op, method, path, "response", status,
+                                [f"status {status} is not a documented answer of {op.operation_id}"])
+        schema = op.responses[code]
+        if schema is None or body is None:
+            return []
+        return self._record(op, method, path, "response", status, schema_errors(schema, body))
+
+    def _record(self, op: Operation, method: str, path: str, direction: str, status: int | None,
+                errors: list[str]) -> list[str]:
+        if errors:
+            with self._lock:
+                self.violations.append({"operation": op.operation_id, "method": method, "path": path,
+                                        "direction": direction, "status": status, "errors": errors})
+        return errors
+
+    def clear(self) -> None:
+        with self._lock:
+            self.violations.clear()

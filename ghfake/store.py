@@ -1,0 +1,177 @@
+"""What GitHub keeps beside git: users, issues and pull requests, comments, labels, reviews.
+
+Git content lives in the bare repositories; this in-memory store holds only the metadata a bare
+repository cannot, keyed by the repository's full name. Issue and pull request numbers share one
+sequence per repository, as on GitHub.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ghfake.gitrepo import BareRepo, Signature
+
+REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class User:
+    login: str
+    id: int
+    type: str  # "User", "Bot" or "Organization"
+    token: str | None = None
+
+
+@dataclass
+class Label:
+    id: int
+    name: str
+    color: str
+    description: str | None
+
+
+@dataclass
+class Comment:
+    id: int
+    issue_number: int
+    user: User
+    body: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass
+class Review:
+    id: int
+    user: User
+    body: str
+    state: str
+    commit_id: str
+    submitted_at: str
+
+
+@dataclass
+class Issue:
+    """An issue, or a pull request when `head` is set (GitHub models them the same way)."""
+
+    id: int
+    number: int
+    title: str
+    body: str | None
+    user: User
+    created_at: str
+    updated_at: str
+    state: str = "open"
+    closed_at: str | None = None
+    labels: list[str] = field(default_factory=list)
+    head: str | None = None
+    base: str | None = None
+    head_sha: str | None = None  # frozen once the pull request is merged or closed
+    base_sha: str | None = None
+    merged_at: str | None = None
+    merged_by: User | None = None
+    merge_commit_sha: str | None = None
+    draft: bool = False
+    maintainer_can_modify: bool = False
+
+    @property
+    def is_pull(self) -> bool:
+        return self.head is not None
+
+
+@dataclass
+class RepoMeta:
+    id: int
+    owner: User
+    name: str
+    created_at: str
+    private: bool = False
+    description: str | None = None
+    issues: dict[int, Issue] = field(default_factory=dict)
+    comments: dict[int, Comment] = field(default_factory=dict)
+    labels: dict[str, Label] = field(default_factory=dict)
+    reviews: dict[int, list[Review]] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner.login}/{self.name}"
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.lock = threading.RLock()
+        self._ids = itertools.count(1)
+        self.users: dict[str, User] = {}
+        self.repos: dict[str, RepoMeta] = {}
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def add_user(self, login: str, token: str | None, type_: str = "User") -> User:
+        user = User(login, self.next_id(), type_, token)
+        self.users[login] = user
+        return user
+
+    def user(self, login: str) -> User:
+        if login not in self.users:
+            # An owner seen only on disk (a repository pushed in directly) is an organization.
+            self.users[login] = User(login, self.next_id(), "Organization")
+        return self.users[login]
+
+    def by_token(self, token: str) -> User | None:
+        return next((u for u in self.users.values() if u.token and u.token == token), None)
+
+    def bare(self, full_name: str) -> BareRepo:
+        return BareRepo(self.data_dir / f"{full_name}.git")
+
+    def repo(self, full_name: str) -> RepoMeta | None:
+        """The repository's metadata if its bare repository exists on disk."""
+        key = full_name.lower()
+        meta = self.repos.get(key)
+        if meta is not None and self.bare(meta.full_name).path.is_dir():
+            return meta
+        if not REPO_NAME.match(full_name) or not self.bare(full_name).path.is_dir():
+            return None
+        owner, _, name = full_name.partition("/")
+        meta = RepoMeta(self.next_id(), self.user(owner), name, now())
+        self.repos[key] = meta
+        return meta
+
+    def create_repo(self, full_name: str, default_branch: str, files: dict[str, str],
+                    private: bool = False, description: str | None = None) -> RepoMeta:
+        """A new bare repository, with one commit holding `files` when there are any."""
+        if not REPO_NAME.match(full_name) or ".." in full_name:
+            raise ValueError(f"not a repository name: {full_name!r}")
+        bare = self.bare(full_name)
+        bare.init(default_branch)
+        if files:
+            blobs = {path: ("100644", bare.hash_blob(text.encode())) for path, text in files.items()}
+            tree = bare.write_tree(None, dict(blobs))
+            sig = Signature("ghfake", "ghfake@users.noreply.localhost", now())
+            sha = bare.commit_tree(tree, [], "Initial commit", sig, sig)
+            bare.update_ref(f"refs/heads/{default_branch}", sha)
+        meta = self.repo(full_name)
+        assert meta is not None
+        meta.private, meta.description = private, description
+        return meta
+
+    def next_number(self, meta: RepoMeta) -> int:
+        return max(meta.issues, default=0) + 1
+
+    def reset(self) -> None:
+        """Forget all metadata and delete every repository under the data directory."""
+        self.repos.clear()
+        for owner in self.data_dir.iterdir():
+            if owner.is_dir():
+                shutil.rmtree(owner)

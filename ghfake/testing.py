@@ -1,0 +1,142 @@
+"""Test handle for ghfake: start the server as a subprocess, seed it, and read its violations.
+
+    with GHFake.start(tmp_path / "gh") as gh:
+        gh.create_repo("acme/org", {"README.md": "hi"})
+        repo = gh.github().get_repo("acme/org")
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import requests
+
+from ghfake.app import BOT_LOGIN
+from ghfake.events import pull_request_event, push_event, schedule_event, workflow_dispatch_event
+
+__all__ = ["GHFake", "actions_env", "pull_request_event", "push_event", "schedule_event",
+           "workflow_dispatch_event"]
+START_TIMEOUT = 30.0
+_run_ids = itertools.count(1000)
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).parent / "ghfake"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("ghfake")
+    return [found] if found else [sys.executable, "-m", "ghfake"]
+
+
+class GHFake:
+    def __init__(self, proc: subprocess.Popen[str], url: str, data_dir: Path, token: str,
+                 users: dict[str, str]) -> None:
+        self.proc, self.url, self.data_dir, self.token, self.users = proc, url, data_dir, token, users
+        self.root = url.removesuffix("/api/v3")
+
+    @classmethod
+    def start(cls, data_dir: Path, *, token: str = "bot-token",  # noqa: S107 - a test-only token
+              users: dict[str, str] | None = None) -> GHFake:
+        users = {"alice": "alice-token", "bob": "bob-token"} if users is None else users
+        args = [*_command(), "serve", "--port", "0", "--data", str(data_dir), "--token", token]
+        args += [arg for login, tok in users.items() for arg in ("--user", f"{login}:{tok}")]
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline() if proc.stdout else ""))
+        reader.start()
+        reader.join(START_TIMEOUT)
+        if not line or not line[0].startswith("ready "):
+            proc.kill()
+            raise RuntimeError(f"ghfake did not start: {line[0] if line else 'no answer'!r}")
+        return cls(proc, line[0].split(" ", 1)[1].strip(), data_dir, token, users)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self) -> GHFake:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def github(self, token: str | None = None, **kwargs: Any) -> Any:
+        """PyGithub on the fake. No retry or request spacing by default, so tests stay fast and a
+        rate-limit answer surfaces at once instead of PyGithub sleeping until the reset time."""
+        import github
+
+        options: dict[str, Any] = {"retry": None, "seconds_between_requests": None,
+                                   "seconds_between_writes": None, **kwargs}
+        return github.Github(base_url=self.url, auth=github.Auth.Token(token or self.token), **options)
+
+    def control(self, method: str, path: str, payload: Any = None) -> requests.Response:
+        resp = requests.request(method, f"{self.root}/_ghfake/{path}", json=payload, timeout=30)
+        resp.raise_for_status()
+        return resp
+
+    def create_repo(self, full_name: str, files: dict[str, str], default_branch: str = "main") -> None:
+        payload = {"full_name": full_name, "files": files, "default_branch": default_branch}
+        self.control("POST", "repos", payload)
+
+    def bare_path(self, full_name: str) -> Path:
+        return self.data_dir / f"{full_name}.git"
+
+    def violations(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.control("GET", "violations").json()
+        return found
+
+    def clear_violations(self) -> None:
+        self.control("DELETE", "violations")
+
+    def set_rate_limit(self, remaining: int | None) -> None:
+        self.control("POST", "rate-limit", {"remaining": remaining})
+
+    def reset(self) -> None:
+        self.control("POST", "reset")
+
+
+def _sha_and_ref(event_name: str, payload: dict[str, Any]) -> tuple[str, str]:
+    if event_name.startswith("pull_request"):
+        pull = payload["pull_request"]
+        return pull["head"]["sha"], f"refs/pull/{pull['number']}/merge"
+    if event_name == "push":
+        return payload["after"], payload["ref"]
+    branch = payload.get("repository", {}).get("default_branch", "main")
+    return payload.get("after", "0" * 40), payload.get("ref", f"refs/heads/{branch}")
+
+
+def actions_env(tmp_path: Path, *, event_name: str, payload: dict[str, Any], repository: str,
+                api_url: str, token: str) -> dict[str, str]:
+    """The environment a GitHub Actions step sees, with its files created under tmp_path."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    run_id = next(_run_ids)
+    event_path = tmp_path / f"event-{run_id}.json"
+    event_path.write_text(json.dumps(payload))
+    summary, output = tmp_path / f"step-summary-{run_id}.md", tmp_path / f"output-{run_id}.txt"
+    summary.touch()
+    output.touch()
+    sha, ref = _sha_and_ref(event_name, payload)
+    actor = payload.get("sender", {}).get("login", BOT_LOGIN)
+    return {
+        "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_TOKEN": token, "GITHUB_REPOSITORY": repository,
+        "GITHUB_REPOSITORY_OWNER": repository.split("/")[0], "GITHUB_API_URL": api_url,
+        "GITHUB_SERVER_URL": api_url.removesuffix("/api/v3"), "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_EVENT_PATH": str(event_path), "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output), "GITHUB_SHA": sha, "GITHUB_REF": ref, "GITHUB_ACTOR": actor,
+        "GITHUB_RUN_ID": str(run_id), "GITHUB_RUN_ATTEMPT": "1", "GITHUB_WORKSPACE": os.getcwd(),
+    }
