@@ -1,3 +1,3 @@
 """Shared fixtures. The simulators' fixtures come from their own packages' pytest plugins."""
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["orgsim.pytest_plugin", "ghfake.pytest_plugin"]
