@@ -1,0 +1,48 @@
+"""Which AWS operation a request is, and how often each was called."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from urllib.parse import parse_qs
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+
+
+def operation_name(headers: dict[str, str], query: str, body: bytes) -> str:
+    """JSON protocols name the operation in X-Amz-Target, query protocols in Action.
+
+    REST protocols (S3 and the like) carry no operation name; they count as "METHOD /path-root".
+    """
+    target = headers.get("x-amz-target", "")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    for source in (query, body.decode("utf-8", "replace") if body else ""):
+        action = parse_qs(source).get("Action")
+        if action:
+            return action[0]
+    return "Unknown"
+
+
+def access_key_id(headers: dict[str, str]) -> str:
+    match = _CREDENTIAL.search(headers.get("authorization", ""))
+    return match.group(1) if match else "anonymous"
+
+
+class CallCounter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def add(self, operation: str) -> None:
+        with self._lock:
+            self._counts[operation] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()

@@ -1,0 +1,160 @@
+"""WSGI layer in front of moto's server app: control API, call counts, faults, throttling, and the
+Organizations / CloudTrail LookupEvents / Cost Explorer behaviour moto gets wrong or lacks."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import struct
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from orgsim import control
+from orgsim.calls import access_key_id, operation_name
+from orgsim.errors import JSON_CONTENT_TYPE, AwsError, service_error, too_many_requests
+from orgsim.sim import Sim
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+ORGANIZATIONS = "AWSOrganizationsV20161128."
+LOOKUP_EVENTS = "CloudTrail_20131101.LookupEvents"
+COST_AND_USAGE = "AWSInsightsIndexService.GetCostAndUsage"
+REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
+
+
+class OrgSimMiddleware:
+    def __init__(self, app: WsgiApp, sim: Sim) -> None:
+        self.app = app
+        self.sim = sim
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        body = _read_body(environ)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_orgsim/"):
+            status, reply = control.handle(self.sim, environ["REQUEST_METHOD"], path, body)
+            return _respond(start_response, status, json.dumps(reply).encode(), "application/json")
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        operation = operation_name(headers, environ.get("QUERY_STRING", ""), body)
+        self.sim.calls.add(operation)
+        fault = self.sim.faults.take(operation, ("http500", "connection_reset", "latency"))
+        if fault is not None and fault.kind == "latency":
+            time.sleep(fault.latency_ms / 1000)
+        elif fault is not None and fault.kind == "connection_reset":
+            return _reset_connection(environ, start_response)
+        elif fault is not None:
+            return _error(start_response, service_error())
+        target = headers.get("x-amz-target", "")
+        if self._throttled(operation, target):
+            return _error(start_response, too_many_requests())
+        try:
+            if target.startswith(ORGANIZATIONS):
+                return self._organizations(environ, start_response, operation, body, headers)
+            if target.endswith(LOOKUP_EVENTS):
+                return _json(start_response, self.sim.trail.lookup(_params(body)))
+            if target == COST_AND_USAGE:
+                return _json(start_response, self.sim.spend.cost_and_usage(_params(body)))
+        except AwsError as error:
+            return _error(start_response, error)
+        return self.app(environ, start_response)
+
+    def _throttled(self, operation: str, target: str) -> bool:
+        if not self.sim.settings.throttle:
+            return False
+        if not (target.startswith(ORGANIZATIONS) or target.endswith(LOOKUP_EVENTS)):
+            return False
+        return not self.sim.throttle.allow(operation, self.sim.settings.rates)
+
+    def _organizations(self, environ: dict[str, Any], start_response: StartResponse, operation: str,
+                       body: bytes, headers: dict[str, str]) -> Iterable[bytes]:
+        params = _params(body)
+        identity = self.sim.identity(access_key_id(headers))
+        orgs, trail = self.sim.organizations, self.sim.trail
+        with self.sim.lock:
+            try:
+                result = orgs.before(operation, params)
+                if result is None:
+                    status, moto_headers, raw = self._call_moto(environ)
+                    if not status.startswith("200"):
+                        trail.record(operation, params, {}, identity, _moto_error(raw))
+                        start_response(status, moto_headers)
+                        return [raw]
+                    result = json.loads(raw or b"{}")
+                result = orgs.after(operation, params, result)
+                trail.record(operation, params, result, identity)
+            except AwsError as error:
+                trail.record(operation, params, {}, identity, error)
+                return _error(start_response, error)
+            finally:
+                for name, details in self.sim.lifecycle.finished:
+                    trail.service_event(name, details)
+                self.sim.lifecycle.finished.clear()
+        return _json(start_response, result)
+
+    def _call_moto(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured.update(status=status, headers=headers)
+            return lambda data: None
+
+        chunks = self.app(environ, capture)
+        try:
+            raw = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(raw))))
+        return captured["status"], headers, raw
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _params(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body) if body.strip() else {}
+    except ValueError as exc:
+        raise AwsError("SerializationException", "The request body is not valid JSON.") from exc
+    return value if isinstance(value, dict) else {}
+
+
+def _moto_error(raw: bytes) -> AwsError:
+    try:
+        payload = json.loads(raw)
+        return AwsError(str(payload.get("__type", "Unknown")), str(payload.get("message", "")))
+    except (ValueError, AttributeError):
+        return AwsError("Unknown", raw.decode("utf-8", "replace")[:200])
+
+
+def _respond(start_response: StartResponse, status: int, body: bytes, content_type: str) -> list[bytes]:
+    start_response(f"{status} {REASONS.get(status, 'Error')}", [
+        ("Content-Type", content_type), ("Content-Length", str(len(body))),
+        ("x-amzn-RequestId", str(uuid.uuid4()))])
+    return [body]
+
+
+def _json(start_response: StartResponse, payload: dict[str, Any]) -> list[bytes]:
+    return _respond(start_response, 200, json.dumps(payload).encode(), JSON_CONTENT_TYPE)
+
+
+def _error(start_response: StartResponse, error: AwsError) -> list[bytes]:
+    return _respond(start_response, error.status, error.body(), JSON_CONTENT_TYPE)
+
+
+def _reset_connection(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    """Drop the connection with no response; linger 0 makes the close a TCP reset."""
+    sock = environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+    start_response("500 Internal Server Error", [("Content-Length", "0")])
+    return [b""]

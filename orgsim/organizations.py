@@ -1,0 +1,121 @@
+"""The Organizations layer in front of moto: checks before a call, corrections after it.
+
+`before` either answers a call itself (returns the response body), raises AwsError, or returns
+None to let moto handle it; `after` corrects moto's response (Paths, default attachments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from orgsim import ou_rules, policy_rules
+from orgsim.backend import detach, find_account, org_backend, path_of, sync_default_attachments
+from orgsim.errors import AwsError
+from orgsim.faults import FaultBook
+from orgsim.lifecycle import Lifecycle
+from orgsim.settings import Settings
+
+Params = dict[str, Any]
+
+
+class Organizations:
+    def __init__(self, settings: Settings, lifecycle: Lifecycle, faults: FaultBook) -> None:
+        self.settings = settings
+        self.lifecycle = lifecycle
+        self.faults = faults
+        self._before: dict[str, Callable[[Any, Params], Params | None]] = {
+            "CreateAccount": self._create_account,
+            "DescribeCreateAccountStatus": lambda b, p: lifecycle.describe(p["CreateAccountRequestId"]),
+            "ListCreateAccountStatus": self._list_create_status,
+            "CloseAccount": self._close_account,
+            "RemoveAccountFromOrganization": self._remove_account,
+            "CreatePolicy": lambda b, p: policy_rules.check_content(p["Type"], p["Content"]),
+            "UpdatePolicy": self._update_policy,
+            "DeletePolicy": lambda b, p: _none(policy_rules.check_mutable(b, p["PolicyId"])),
+            "AttachPolicy": lambda b, p: policy_rules.check_attach(b, self.settings, p),
+            "DetachPolicy": lambda b, p: policy_rules.check_detach(b, p),
+            "CreateOrganizationalUnit": lambda b, p: ou_rules.check_create(b, self.settings, p),
+            "UpdateOrganizationalUnit": self._rename_ou,
+            "DeleteOrganizationalUnit": lambda b, p: ou_rules.check_delete(b, p),
+            "MoveAccount": lambda b, p: ou_rules.check_move(b, p),
+        }
+
+    @property
+    def backend(self) -> Any:
+        return org_backend(self.settings.management_account_id)
+
+    def before(self, operation: str, params: Params) -> Params | None:
+        self.lifecycle.advance()
+        handler = self._before.get(operation)
+        return handler(self.backend, params) if handler else None
+
+    def after(self, operation: str, params: Params, result: Params) -> Params:
+        backend = self.backend
+        if operation in ("EnablePolicyType", "DisablePolicyType"):
+            self._resync(backend, params["PolicyType"], operation == "EnablePolicyType")
+        for key in ("Accounts", "Account"):
+            for account in _as_list(result.get(key)):
+                entity = find_account(backend, account.get("Id", ""))
+                if entity is not None:
+                    account["Paths"] = [path_of(backend, entity)]
+        for key in ("OrganizationalUnits", "OrganizationalUnit"):
+            for ou in _as_list(result.get(key)):
+                entity = next((o for o in backend.ou if o.id == ou.get("Id")), None)
+                if entity is not None:
+                    if operation == "CreateOrganizationalUnit":
+                        sync_default_attachments(backend, entity)
+                    ou["Path"] = path_of(backend, entity)
+        return result
+
+    def _create_account(self, backend: Any, params: Params) -> Params:
+        fault = self.faults.take("CreateAccount", ("create_account_failure",))
+        return self.lifecycle.create(params, fault.reason if fault else None)
+
+    def _list_create_status(self, backend: Any, params: Params) -> Params:
+        statuses = self.lifecycle.statuses(params.get("States"))
+        start = int(params.get("NextToken") or 0)
+        size = int(params.get("MaxResults") or 20)
+        out: Params = {"CreateAccountStatuses": statuses[start:start + size]}
+        if start + size < len(statuses):
+            out["NextToken"] = str(start + size)
+        return out
+
+    def _close_account(self, backend: Any, params: Params) -> Params:
+        self.lifecycle.close(params["AccountId"])
+        return {}
+
+    def _remove_account(self, backend: Any, params: Params) -> None:
+        if params["AccountId"] == self.settings.management_account_id:
+            raise AwsError("MasterCannotLeaveOrganizationException",
+                           "You can't remove a management account from an organization. If you want "
+                           "the management account to become a member account in another "
+                           "organization, you must first delete the current organization.")
+
+    def _update_policy(self, backend: Any, params: Params) -> None:
+        policy = policy_rules.check_mutable(backend, params["PolicyId"])
+        if "Content" in params:
+            policy_rules.check_content(policy.type, params["Content"])
+
+    def _rename_ou(self, backend: Any, params: Params) -> Params:
+        ou = ou_rules.rename(backend, params)
+        return {"OrganizationalUnit": {"Id": ou.id, "Arn": ou.arn, "Name": ou.name}}
+
+    def _resync(self, backend: Any, policy_type: str, enabled: bool) -> None:
+        """AWS attaches FullAWSAccess everywhere on enabling SCPs, and detaches all on disabling."""
+        for entity in [*backend.ou, *backend.accounts]:
+            if enabled:
+                sync_default_attachments(backend, entity)
+                continue
+            for policy in [p for p in entity.attached_policies if p.type == policy_type]:
+                detach(policy, entity)
+
+
+def _as_list(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        return [value]
+    return value if isinstance(value, list) else []
+
+
+def _none(_: Any) -> None:
+    return None

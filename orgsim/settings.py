@@ -1,0 +1,63 @@
+"""Run-time settings of one simulator, changeable through POST /_orgsim/config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MANAGEMENT_ACCOUNT_ID = "111111111111"
+
+
+@dataclass
+class Settings:
+    throttle: bool = False
+    create_account_seconds: float = 2.0
+    # None: closures take as long as creations (keeps the one CLI knob meaningful for both).
+    close_account_seconds: float | None = None
+    management_account_id: str = MANAGEMENT_ACCOUNT_ID
+    # AWS's default is 10 accounts per organization, raised on request; tests need room.
+    account_limit: int = 1000
+    ou_limit: int = 2000
+    # AWS accepts an SCP on the management account (it has no effect there); the product's
+    # contract says the management account is never a policy target, so orgsim refuses it.
+    refuse_management_scp: bool = True
+    # access key id -> user name shown in CloudTrail events
+    identities: dict[str, str] = field(default_factory=dict)
+    # operation -> [rate per second, burst]; overrides the built-in table
+    rates: dict[str, list[float]] = field(default_factory=dict)
+
+    def closing_seconds(self) -> float:
+        if self.close_account_seconds is None:
+            return self.create_account_seconds
+        return self.close_account_seconds
+
+    def update(self, changes: dict[str, Any]) -> None:
+        """Apply a /_orgsim/config body; unknown keys or wrong types raise ValueError."""
+        for key, value in changes.items():
+            if key not in _TYPES or key == "management_account_id":
+                raise ValueError(f"unknown or read-only setting: {key}")
+            expected = _TYPES[key]
+            if key == "close_account_seconds" and value is None:
+                self.close_account_seconds = None
+                continue
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise ValueError(f"setting {key} must be {expected.__name__}")
+            setattr(self, key, value)
+
+    def public(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in _TYPES}
+
+
+_TYPES: dict[str, type] = {
+    "throttle": bool,
+    "create_account_seconds": float,
+    "close_account_seconds": float,
+    "management_account_id": str,
+    "account_limit": int,
+    "ou_limit": int,
+    "refuse_management_scp": bool,
+    "identities": dict,
+    "rates": dict,
+}

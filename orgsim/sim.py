@@ -1,0 +1,47 @@
+"""One simulator's state: settings, the moto-backed organization and orgsim's own records."""
+
+from __future__ import annotations
+
+import threading
+
+from orgsim.backend import bootstrap
+from orgsim.calls import CallCounter
+from orgsim.faults import FaultBook
+from orgsim.lifecycle import Lifecycle
+from orgsim.organizations import Organizations
+from orgsim.settings import Settings
+from orgsim.spend import SpendTable
+from orgsim.throttle import Throttle
+from orgsim.trail import Trail
+
+
+class Sim:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # Organizations calls run one at a time: AWS answers ConcurrentModificationException for
+        # overlapping writes; serialising keeps moto's and orgsim's state consistent instead.
+        self.lock = threading.RLock()
+        self.calls = CallCounter()
+        self.faults = FaultBook()
+        self.throttle = Throttle()
+        self.lifecycle = Lifecycle(settings)
+        self.trail = Trail(settings.management_account_id)
+        self.spend = SpendTable()
+        self.organizations = Organizations(settings, self.lifecycle, self.faults)
+        self.reset(state=True)
+
+    def reset(self, state: bool) -> None:
+        self.calls.reset()
+        self.faults.clear()
+        self.throttle.reset()
+        if not state:
+            return
+        with self.lock:
+            bootstrap(self.settings.management_account_id)
+            self.lifecycle.reset()
+            self.trail.reset()
+            self.spend.reset()
+
+    def identity(self, access_key: str) -> tuple[str, str]:
+        """CloudTrail user name for an access key: the configured name, else the key id itself."""
+        return self.settings.identities.get(access_key, access_key), access_key
