@@ -135,7 +135,7 @@ def _tab_problems(text: str, rel: str, problems: list[Problem]) -> bool:
 def _syntax_problem(rel: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    if "expected a single document" in str(exc.problem or ""):
+    if "expected a single document" in str(exc):
         return Problem(
             rel,
             line,
@@ -175,9 +175,9 @@ def _build(node: Node, seen: set[int] | None) -> object:
     assert isinstance(node, MappingNode)
     result: dict[str, object] = {}
     for key_node, value_node in node.value:
-        key = _build(key_node, seen)
         if key_node.tag == MERGE_TAG:
             raise _Refused(key_node, "E008", "YAML merge keys ('<<') are not supported; write the fields out")
+        key = _build(key_node, seen)
         if not isinstance(key, str):
             raise _Refused(
                 key_node,

@@ -21,7 +21,8 @@ def check_policies(
     org: Parsed | None, policies: list[Parsed], accounts: Iterable[Parsed], account_names: set[str]
 ) -> list[Problem]:
     valid = [p for p in policies if p.node is not None]
-    by_name = {a.data["account_name"]: a.data for a in accounts}
+    account_files = list(accounts)
+    by_name = {a.data["account_name"]: a.data for a in account_files}
     problems: list[Problem] = []
     for policy in valid:
         problems += _file_rules(policy)
@@ -29,7 +30,7 @@ def check_policies(
             problems += _target_rules(policy, org.data, by_name, account_names)
     if org is not None:
         problems += _per_target_quota(org.data, valid)
-        problems += _allow_list(valid, by_name)
+        problems += _allow_list(valid, account_files, org.data["management_account_id"])
     return problems
 
 
@@ -175,7 +176,14 @@ def _attachments(policies: list[Parsed]) -> dict[tuple[str, str], list[Attachmen
 
 def _full_access(policies: list[Parsed]) -> Parsed | None:
     return next(
-        (p for p in policies if p.data["name"] == model.FULL_AWS_ACCESS and p.data.get("aws_managed")), None
+        (
+            p
+            for p in policies
+            if p.data["name"] == model.FULL_AWS_ACCESS
+            and p.data.get("aws_managed")
+            and "document" not in p.data
+        ),
+        None,
     )
 
 
@@ -212,7 +220,7 @@ def _allows(policy: Parsed) -> bool:
     return any(isinstance(s, dict) and s.get("Effect") == "Allow" for s in statements)
 
 
-def _allow_list(policies: list[Parsed], accounts: dict[str, dict[str, Any]]) -> list[Problem]:
+def _allow_list(policies: list[Parsed], accounts: list[Parsed], management: str) -> list[Problem]:
     declared = _full_access(policies)
     if declared is None:
         return []
@@ -224,29 +232,23 @@ def _allow_list(policies: list[Parsed], accounts: dict[str, dict[str, Any]]) -> 
     }
     needed: set[str] = set()
     problems = []
-    for name, data in accounts.items():
+    for account in accounts:
+        data = account.data
+        if data.get("account_id") == management:
+            continue  # SCPs never apply to the management account
         names = [] if data["ou"] == model.ROOT else data["ou"].split("/")
         needed.update(["root", *("ou:" + "/".join(names[: i + 1]) for i in range(len(names)))])
-        if f"account:{name}" not in allowed:
-            problems.append(
-                Problem(
-                    f"accounts/{name}.yaml",
-                    1,
-                    1,
-                    "E237",
-                    f"no SCP with an Allow statement is "
-                    f"attached to account {show(name)} directly, so every action in it is "
-                    "denied: add account:" + name + " to policies/FullAWSAccess.yaml targets",
-                )
+        target = f"account:{data['account_name']}"
+        if target not in allowed:
+            message = (
+                "no SCP with an Allow statement is attached to this account directly, so every action in "
+                f"it is denied: add {target} to the targets of policies/FullAWSAccess.yaml"
             )
+            problems.append(account.problem("E237", message, "account_name"))
     for level in sorted(needed - allowed):
-        problems.append(
-            declared.problem(
-                "E237",
-                f"no SCP with an Allow statement is attached to {level}, so "
-                "every account below it is denied everything: add it to targets",
-                "targets",
-                key=True,
-            )
+        message = (
+            f"no SCP with an Allow statement is attached to {level}, so every account below it is denied "
+            "everything: add it to targets"
         )
+        problems.append(declared.problem("E237", message, "targets", key=True))
     return problems

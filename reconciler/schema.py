@@ -57,9 +57,23 @@ def schema_problems(kind: str, rel: str, value: object, node: Node | None) -> li
 
 
 def _problems(error: ValidationError, rel: str, node: Node | None) -> list[Problem]:
-    if error.validator in ("anyOf", "oneOf", "if") and error.context:
-        error = best_match(error.context)
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # The branch whose type fits is what the author meant (a string OU path, not a mapping).
+        fitting = [e for e in error.context if e.validator != "type"]
+        error = best_match(fitting or error.context)
     path = tuple(error.absolute_path)
+    if "propertyNames" in error.schema_path:
+        line, col = locate(node, (*path, str(error.instance)), key=True)
+        hint = error.schema.get("x-hint", error.message)
+        return [
+            Problem(
+                rel,
+                line,
+                col,
+                "E105",
+                f"the key {show(error.instance)} in {_field(path)} is not valid: {hint}",
+            )
+        ]
     where = _field(path)
     if error.validator == "required":
         assert isinstance(error.instance, dict)
@@ -67,7 +81,11 @@ def _problems(error: ValidationError, rel: str, node: Node | None) -> list[Probl
         line, col = locate(node, path)
         return [
             Problem(
-                rel, line, col, "E101", f"{_field(path) or 'the file'}: missing required field {f!r}; add it"
+                rel,
+                line,
+                col,
+                "E101",
+                f"missing required field {f!r}{' in ' + _field(path) if path else ''}; add it",
             )
             for f in missing
         ]
@@ -84,7 +102,7 @@ def _unknown(rel: str, node: Node | None, path: tuple[str | int, ...], key: str,
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(known)}"
     return Problem(
-        rel, line, col, "E102", f"unknown field {show(key)} in {_field(path) or 'the file'}; {hint}"
+        rel, line, col, "E102", f"unknown field {show(key)}{' in ' + _field(path) if path else ''}; {hint}"
     )
 
 
@@ -118,6 +136,8 @@ def _yaml_hint(node: Node | None, expected: str) -> str:
     """Why YAML read a plain scalar as something else: the YAML 1.1 pitfalls (yes/no/on, 0755, dates)."""
     if expected != "string" or not isinstance(node, ScalarNode) or node.tag == STR_TAG or node.style:
         return ""
+    if node.value == "":
+        return ", but it is empty; write a value"
     reads = _YAML_READS.get(node.tag.rsplit(":", 1)[-1], "not text")
     raw = node.value
     return f', but YAML reads the unquoted {show(raw)} as {reads}; put it in quotes: "{raw}"'
