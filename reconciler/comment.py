@@ -52,11 +52,24 @@ def parse_marker(body: str) -> PlanMarker | None:
         return None
 
 
+def find_bot_comment(
+    comments: Sequence[Comment], bot_login: str, ours: Callable[[str], object]
+) -> Comment | None:
+    """The first comment written by `bot_login` whose body `ours` accepts. Checking the author is
+    what makes a marker trustworthy: anyone can paste one into their own comment."""
+    return next((c for c in comments if c.author.lower() == bot_login.lower() and ours(c.body)), None)
+
+
 def find_plan_comment(comments: Sequence[Comment], bot_login: str) -> Comment | None:
-    """The bot's plan comment: the first comment by `bot_login` that starts with the marker."""
-    return next(
-        (c for c in comments if c.author.lower() == bot_login.lower() and parse_marker(c.body)), None
-    )
+    return find_bot_comment(comments, bot_login, parse_marker)
+
+
+def code_block(text: str) -> str:
+    """`text` as a fenced code block no content can close early; inside it, nothing renders and
+    no @mention notifies anyone."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
 
 
 def comment_length(body: str) -> int:
@@ -80,9 +93,12 @@ def comment_body(plan: Plan, head_sha: str, render: RenderMarkdown, details_url:
     return heading + text + footer
 
 
-def upsert_plan_comment(port: GitHubPort, number: int, body: str, bot_login: str) -> Comment:
-    """Edits the bot's plan comment on `number` in place, or creates it if there is none."""
-    existing = find_plan_comment(port.comments(number), bot_login)
+def upsert_comment(
+    port: GitHubPort, number: int, body: str, bot_login: str, ours: Callable[[str], object] = parse_marker
+) -> Comment:
+    """Edits the bot's comment on `number` that `ours` recognises (by default the plan comment) in
+    place, or creates it if there is none: one comment per purpose, however many runs."""
+    existing = find_bot_comment(port.comments(number), bot_login, ours)
     if existing is None:
         return port.create_comment(number, body)
     port.edit_comment(existing.id, body)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the GitHub Actions workflows: each against GitHub's workflow schema (the copy vendored in
+# Checks the GitHub Actions workflows (and issue forms): each against GitHub's schema (the copy vendored in
 # check-jsonschema, so no network), then zizmor's security audits offline. Any finding fails.
 # Usage: scripts/check-workflows.sh [WORKFLOW_DIR]   (default: .github/workflows)
 set -euo pipefail
@@ -11,6 +11,10 @@ shopt -s nullglob
 files=("$dir"/*.yml "$dir"/*.yaml)
 [ ${#files[@]} -gt 0 ] || { echo "check-workflows: no workflows in $dir" >&2; exit 1; }
 "$bin/check-jsonschema" --builtin-schema vendor.github-workflows "${files[@]}"
+forms=(.github/ISSUE_TEMPLATE/*.yml)
+if [ "$dir" = .github/workflows ] && [ ${#forms[@]} -gt 0 ]; then
+  "$bin/check-jsonschema" --builtin-schema vendor.github-issue-forms "${forms[@]}"
+fi
 config=()
 [ -f zizmor.yml ] && config=(--config zizmor.yml)
 # --no-progress keeps CI logs readable; zizmor exits non-zero on any finding.

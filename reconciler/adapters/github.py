@@ -12,7 +12,9 @@ import requests
 from github import Auth, Github, GithubException, InputGitTreeElement
 from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest as GhPull
+from github.Repository import Repository
 
+from reconciler.actions import ActionsEnv
 from reconciler.errors import GitHubError
 from reconciler.pull_requests import Comment, Issue, PullRequest, Review
 
@@ -52,7 +54,20 @@ class GitHubClient:
         self._gh = Github(base_url=api_url, auth=Auth.Token(token), retry=None, timeout=30,
                           per_page=100, seconds_between_requests=None, seconds_between_writes=None)
         self._name = repository
-        self._repo = self._gh.get_repo(repository, lazy=True)
+        self._fetched: Repository | None = None
+
+    @property
+    def _repo(self) -> Repository:
+        # Fetched on first use: PyGithub's lazy objects guess URLs (a lazy ref's is wrong).
+        if self._fetched is None:
+            self._fetched = _call(f"read the repository {self._name}", lambda: self._gh.get_repo(self._name))
+        return self._fetched
+
+    @classmethod
+    def from_actions(cls, env: ActionsEnv) -> GitHubClient:
+        """The run's own repository, with the token the workflow passed to the step."""
+        env.require_api()
+        return cls(env.repository, env.token, env.api_url)
 
     def comments(self, number: int) -> list[Comment]:
         def fetch() -> list[Comment]:
@@ -76,7 +91,7 @@ class GitHubClient:
 
     def pulls_for_commit(self, sha: str) -> list[PullRequest]:
         """Merged pull requests whose merge commit is `sha`: GitHub's commit-to-pulls endpoint,
-        or, where a server lacks it (404), a scan of closed pull requests."""
+        or, where a server lacks it, a scan of closed pull requests."""
         def associated() -> list[PullRequest]:
             url = f"{self._repo.url}/commits/{sha}/pulls"
             return [_pull(p) for p in PaginatedList(GhPull, self._gh.requester, url, None)]
@@ -85,7 +100,9 @@ class GitHubClient:
         try:
             found = _call(f"find the pull request of {sha[:12]}", associated)
         except GitHubError as exc:
-            if not isinstance(exc.__cause__, GithubException) or exc.__cause__.status != 404:
+            # 422 is GitHub's answer for a commit it does not know; a server without the
+            # endpoint answers 404 (or, routing it as a commit path, 422). A scan settles both.
+            if not isinstance(exc.__cause__, GithubException) or exc.__cause__.status not in (404, 422):
                 raise
             found = _call(f"find the pull request merged as {sha[:12]}", scan)
         return [p for p in found if p.merged and p.merge_commit_sha == sha]
@@ -135,11 +152,12 @@ class GitHubClient:
 
     def _point_branch(self, branch: str, sha: str) -> None:
         try:
-            self._repo.get_git_ref(f"heads/{branch}").edit(sha, force=True)
-        except GithubException as exc:
-            if exc.status != 404:
-                raise
             self._repo.create_git_ref(f"refs/heads/{branch}", sha)
+        except GithubException as exc:
+            if exc.status != 422:  # 422: the branch exists; move it
+                raise
+            url = f"{self._repo.url}/git/refs/heads/{branch}"
+            self._gh.requester.requestJsonAndCheck("PATCH", url, input={"sha": sha, "force": True})
 
     def find_open_pull_request(self, head: str, base: str) -> PullRequest | None:
         owner = self._name.split("/", 1)[0]
