@@ -16,6 +16,7 @@ from reconciler.errors import ExitCode, ReconcilerError
 COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "schema",
+    "request",
 )
 
 
