@@ -76,7 +76,8 @@ def test_branch_commit_and_pull_request_round_trip(ghfake: Any) -> None:
 def test_issue_is_read_with_labels(ghfake: Any) -> None:
     repo = ghfake.github("alice-token").get_repo(ghfake.full_name)
     repo.create_label("account-request", "ededed")
-    created = repo.create_issue(title="Account request", body="### Account name\n\nx", labels=["account-request"])
+    created = repo.create_issue(title="Account request", body="### Account name\n\nx",
+                                labels=["account-request"])
     issue = client(ghfake).issue(created.number)
     assert issue.author == "alice" and issue.labels == ("account-request",) and not issue.is_pull_request
 
