@@ -66,7 +66,8 @@ def test_text_golden() -> None:
 
 def test_markdown_golden_parts() -> None:
     text = render_markdown(SMALL)
-    assert text.startswith("### Reconciler plan\n\n`+` ou\\.Work\n\n`~` policy\\.deny \\(document\\)  reaches 2")
+    assert text.startswith("### Reconciler plan\n\n`+` ou\\.Work\n\n"
+                           "`~` policy\\.deny \\(document\\)  reaches 2")
     assert '```diff\n~ document:\n@@ -6,5 +6,5 @@\n' in text
     assert '-  "Version": "2012-10-17"\n+  "Version": "2008-10-17"\n }\n```' in text
     assert "- ou\\.Legacy" in text and "- a note" in text
