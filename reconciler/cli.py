@@ -17,6 +17,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "schema",
     "request",
+    "plan",
+    "apply",
+    "reconcile",
 )
 
 

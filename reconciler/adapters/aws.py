@@ -65,7 +65,7 @@ class AwsClient:
         try:
             self._clients = {
                 name: session.client(name, region_name=region, config=config)  # type: ignore[call-overload]
-                for name in ("organizations", "account")
+                for name in ("organizations", "account", "cloudtrail")  # cloudtrail: drift attribution
             }
         except (BotoCoreError, NoRegionError) as exc:
             raise AwsError(f"cannot set up the AWS client: {exc}") from exc

@@ -27,6 +27,8 @@ def _moto_url() -> Iterator[str]:
 @pytest.fixture
 def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     """An organization that exists (feature set ALL) and boto3 pointed at it."""
+    # Client-side pacing is for real AWS; orgsim throttles only when a test turns it on.
+    monkeypatch.setenv("RECONCILER_AWS_PACING", "off")
     if HAS_ORGSIM:
         return request.getfixturevalue("orgsim")
     import requests

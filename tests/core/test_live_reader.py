@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import pytest
+from core_world import create_account
 
 from reconciler.adapters.aws import AwsClient
 from reconciler.adapters.aws_read import read_organization
@@ -24,11 +25,8 @@ def _arrange(org: Any) -> dict[str, str]:
                                           Tags=[{"Key": "purpose", "Value": "apps"}])
     work_id = work["OrganizationalUnit"]["Id"]
     prod_id = org.create_organizational_unit(ParentId=work_id, Name="Production")["OrganizationalUnit"]["Id"]
-    created = org.create_account(Email="a@example.com", AccountName="acme-prod",
-                                 Tags=[{"Key": "environment", "Value": "production"},
-                                       {"Key": "compliance-scope", "Value": "soc2 gdpr"},
-                                       {"Key": "team", "Value": "x"}])
-    account_id = created["CreateAccountStatus"]["AccountId"]
+    account_id = create_account(org, "a@example.com", "acme-prod", {
+        "environment": "production", "compliance-scope": "soc2 gdpr", "team": "x"})
     org.move_account(AccountId=account_id, SourceParentId=root, DestinationParentId=prod_id)
     policy = org.create_policy(Content=json.dumps(DOC), Description="no s3", Name="deny-s3", Type=SCP)
     policy_id = policy["Policy"]["PolicySummary"]["Id"]

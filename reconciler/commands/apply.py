@@ -1,0 +1,130 @@
+"""`reconciler apply`: make the changes, record each one, write new account ids back.
+
+With --plan FILE the plan is the one a person reviewed: AWS is read again and the plan refused if
+the live state changed since. Without --auto-approve, a person confirms at a terminal; a run with
+no terminal (CI) must say --auto-approve explicitly.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from reconciler.adapters.aws_write import OrganizationsWriter
+from reconciler.apply import Applier, ApplyResult
+from reconciler.audit import DEFAULT_PATH, AuditLog
+from reconciler.changes import Change, Plan
+from reconciler.commands.plan import load_valid, read_live, render
+from reconciler.errors import ReconcilerError, StalePlanError
+from reconciler.fingerprint import fingerprint
+from reconciler.live import scope_for
+from reconciler.model import Organization
+from reconciler.plan import plan as make_plan
+from reconciler.plan_json import plan_from_text
+from reconciler.writeback import WritebackCommit, commit_account_ids, write_account_id
+
+
+@dataclass
+class ApplyOutcome:
+    result: ApplyResult
+    writeback: WritebackCommit | None
+
+
+def checked_plan(plan_file: Path | None, desired: Organization, live: Organization) -> Plan:
+    if plan_file is None:
+        return make_plan(desired, live)
+    saved = plan_from_text(plan_file.read_text(encoding="utf-8"), name=str(plan_file))
+    if saved.live_fingerprint != fingerprint(live):
+        raise StalePlanError(
+            f"the live organization changed since {plan_file} was made, so that plan may no longer be "
+            "right; nothing was done. Make a new plan (`reconciler plan --out FILE`), review it, and "
+            "apply that one"
+        )
+    return saved
+
+
+def confirm(plan: Plan, auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ReconcilerError(
+            "apply asks for confirmation, and there is no terminal to ask at: review the plan, then "
+            "run `reconciler apply --auto-approve` (in CI, only after the plan was approved)"
+        )
+    click.confirm(f"Make these {len(plan.changes)} changes in AWS?", abort=True, err=True)
+
+
+class IdWriter:
+    """Writes each account's id into its file the moment AWS has it."""
+
+    def __init__(self, repo: Path, desired: Organization) -> None:
+        self.repo, self.desired = repo, desired
+        self.written: list[str] = []
+
+    def __call__(self, change: Change, account_id: str) -> None:
+        self.write(str((change.after or {})["name"]), account_id)
+
+    def write(self, name: str, account_id: str) -> None:
+        account = self.desired.account(name)
+        rel = account.source.path if account and account.source else f"accounts/{name}.yaml"
+        if (self.repo / rel).is_file() and write_account_id(self.repo / rel, account_id, rel):
+            self.written.append(rel)
+
+    def catch_up(self, live: Organization) -> None:
+        """Ids of accounts that exist but whose file lacks the id: a run killed after creating them."""
+        by_email = {a.email.lower(): a.account_id for a in live.accounts if a.account_id}
+        for account in self.desired.accounts:
+            found = by_email.get(account.email.lower())
+            if not account.account_id and found:
+                self.write(account.name, found)
+
+
+def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path: Path | None,
+              commit: bool) -> ApplyOutcome:
+    desired = load_valid(repo)
+    live, client = read_live(scope_for(desired))
+    plan = checked_plan(plan_file, desired, live)
+    ids = IdWriter(repo, desired)
+    ids.catch_up(live)
+    result = ApplyResult()
+    try:
+        if not plan.empty:
+            click.echo(render(plan, "text"), nl=False)
+            confirm(plan, auto_approve)
+            audit = AuditLog(audit_path or repo / DEFAULT_PATH)
+            result = Applier(OrganizationsWriter(client), live, audit, on_account_id=ids).run(plan)
+    finally:
+        # Even after a failure: ids of accounts that were created must reach git.
+        writeback = commit_account_ids(repo) if commit and _is_git(repo) else None
+        if writeback:
+            click.echo(f"account ids committed on branch {writeback.branch} ({writeback.commit[:12]})",
+                       err=True)
+    return ApplyOutcome(result, writeback)
+
+
+def _is_git(repo: Path) -> bool:
+    return any((p / ".git").exists() for p in (repo.resolve(), *repo.resolve().parents))
+
+
+@click.command("apply")
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="The desired-state repository.")
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Apply this plan (from `plan --out`); refused if AWS changed since it was made.")
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--audit-log", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to append the audit log [default: REPO/.reconciler/audit.jsonl].")
+@click.option("--no-writeback-commit", is_flag=True,
+              help="Write new account ids into the files, but do not commit them on a branch.")
+def command(repo: Path, plan_file: Path | None, auto_approve: bool, audit_log: Path | None,
+            no_writeback_commit: bool) -> None:
+    """Make the changes that bring AWS to the repository's state."""
+    outcome = run_apply(repo, plan_file, auto_approve, audit_log, not no_writeback_commit)
+    created = len(outcome.result.created_accounts)
+    if outcome.result.applied == 0:
+        click.echo("No changes. AWS matches the repository.")
+    else:
+        click.echo(f"Apply complete: {outcome.result.applied} changes made, {created} accounts created.")

@@ -1,0 +1,92 @@
+"""`reconciler plan`: read the repository and AWS, print the changes that would make AWS match.
+
+Exit codes: 0 done (with --detailed-exitcode: no changes), 1 an error, 2 (with
+--detailed-exitcode) there are changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from reconciler.adapters.aws import AwsClient
+from reconciler.adapters.aws_read import read_organization
+from reconciler.changes import Plan
+from reconciler.commands.progress import StderrProgress
+from reconciler.commands.publish import publish_plan
+from reconciler.errors import ExitCode, RepositoryError
+from reconciler.live import ReadScope, scope_for
+from reconciler.load import check_repository
+from reconciler.model import Organization
+from reconciler.plan import plan as make_plan
+from reconciler.plan import plan_to_json
+from reconciler.problems import format_text
+from reconciler.render import render_markdown, render_text
+
+FORMATS = ("text", "markdown", "json")
+
+
+@dataclass(frozen=True)
+class Planned:
+    desired: Organization
+    live: Organization
+    plan: Plan
+    client: AwsClient
+
+
+def load_valid(repo: Path) -> Organization:
+    """The repository's model; every problem listed (as `validate` prints them) when invalid."""
+    desired, problems = check_repository(repo)
+    if desired is None:
+        count = len(problems)
+        raise RepositoryError(f"the repository is invalid ({count} problem{'s' * (count != 1)}):\n"
+                              + format_text(problems).rstrip("\n"))
+    return desired
+
+
+def read_live(scope: ReadScope, client: AwsClient | None = None) -> tuple[Organization, AwsClient]:
+    client = client or AwsClient()
+    return read_organization(client, scope, StderrProgress()), client
+
+
+def plan_repository(repo: Path) -> Planned:
+    desired = load_valid(repo)
+    live, client = read_live(scope_for(desired))
+    return Planned(desired, live, make_plan(desired, live), client)
+
+
+def render(plan: Plan, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) + "\n"
+    return render_markdown(plan) if output_format == "markdown" else render_text(plan)
+
+
+@click.command("plan")
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="The desired-state repository.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people, markdown for pull requests, json for tools.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the plan as JSON to FILE, for `apply --plan FILE`.")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 2 when there are changes, 0 when there are none.")
+@click.option("--comment", is_flag=True,
+              help="In a pull_request run: post the plan as the pull request's one plan comment "
+                   "(edited in place), write it to the job summary, set the has_changes output.")
+@click.pass_context
+def command(ctx: click.Context, repo: Path, output_format: str, out: Path | None,
+            detailed_exitcode: bool, comment: bool) -> None:
+    """Show the changes that would make AWS match the repository."""
+    planned = plan_repository(repo)
+    click.echo(render(planned.plan, output_format), nl=False)
+    if out is not None:
+        out.write_text(json.dumps(plan_to_json(planned.plan), indent=2, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+        click.echo(f"plan written to {out}", err=True)
+    if comment:
+        publish_plan(planned.plan)
+    if detailed_exitcode and not planned.plan.empty:
+        ctx.exit(ExitCode.CHANGES)
