@@ -35,6 +35,8 @@ class ActionsEnv:
     step_summary: Path | None = None
     output: Path | None = None
     bot_login: str = DEFAULT_BOT_LOGIN
+    server_url: str = ""
+    run_id: str = ""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> ActionsEnv:
@@ -49,7 +51,16 @@ class ActionsEnv:
             step_summary=_path(env.get("GITHUB_STEP_SUMMARY")),
             output=_path(env.get("GITHUB_OUTPUT")),
             bot_login=env.get("RECONCILER_BOT_LOGIN") or DEFAULT_BOT_LOGIN,
+            server_url=env.get("GITHUB_SERVER_URL", ""),
+            run_id=env.get("GITHUB_RUN_ID", ""),
         )
+
+    @property
+    def run_url(self) -> str:
+        """This run's page (its job summary), or "" outside Actions."""
+        if not (self.server_url and self.repository and self.run_id.isdigit()):
+            return ""
+        return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
 
     def pull_request_number(self) -> int:
         """The pull request this run is for; an error outside a pull_request run."""

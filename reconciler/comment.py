@@ -80,14 +80,16 @@ def comment_length(body: str) -> int:
 def comment_body(plan: Plan, head_sha: str, render: RenderMarkdown, details_url: str = "") -> str:
     marker = PlanMarker(head_sha, plan.repository_fingerprint, plan.live_fingerprint).render()
     where = f"the [job summary]({details_url})" if details_url else "the job summary"
-    heading = f"{marker}\n### Reconciler plan for `{head_sha[:12]}`\n\n"
-    footer = f"\n\n---\n<sub>The full plan is in {where} and in the `reconciler-plan` artifact.</sub>\n"
+    heading = f"{marker}\n"
+    footer = (f"\n---\n<sub>Planned for commit {head_sha[:12]}. The full plan is in {where} and in "
+              "the `reconciler-plan` artifact.</sub>\n")
     budget = MAX_COMMENT_CHARS - comment_length(heading + footer) - _HEADROOM
     text = render(plan)
     if comment_length(text) > budget:
         text = render(plan, max_chars=budget)
-        footer = (f"\n\n---\n<sub>Details are collapsed to fit GitHub's comment size limit. "
-                  f"The full plan is in {where} and in the `reconciler-plan` artifact.</sub>\n")
+        footer = (f"\n---\n<sub>Planned for commit {head_sha[:12]}. Details are collapsed to fit "
+                  f"GitHub's comment size limit: the full plan is in {where} and in the "
+                  "`reconciler-plan` artifact.</sub>\n")
     if comment_length(text) > budget:  # a renderer that ignored max_chars: cut, never fail the post
         text = text.encode("utf-16-le")[: 2 * budget].decode("utf-16-le", "ignore") + "\n\n..."
     return heading + text + footer

@@ -1,0 +1,24 @@
+"""Publishing a plan from a pull request run: the one plan comment, the job summary and the
+`has_changes` step output. Used by `reconciler plan --comment`; not a command of its own."""
+
+from __future__ import annotations
+
+import click
+
+from reconciler.actions import ActionsEnv
+from reconciler.adapters.github import GitHubClient
+from reconciler.changes import Plan
+from reconciler.comment import comment_body, upsert_comment
+from reconciler.render_markdown import render_markdown
+
+SUMMARY_MAX_CHARS = 1_000_000  # GitHub's job summary limit is 1 MiB per step
+
+
+def publish_plan(plan: Plan, env: ActionsEnv | None = None) -> None:
+    env = env or ActionsEnv.from_environ()
+    number = env.pull_request_number()
+    env.write_summary(render_markdown(plan, max_chars=SUMMARY_MAX_CHARS))
+    env.set_output("has_changes", "false" if plan.empty else "true")
+    body = comment_body(plan, env.head_sha(), render_markdown, env.run_url)
+    comment = upsert_comment(GitHubClient.from_actions(env), number, body, env.bot_login)
+    click.echo(f"plan comment {comment.id} on #{number} is up to date", err=True)

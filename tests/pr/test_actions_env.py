@@ -1,0 +1,65 @@
+"""Reading the Actions environment: event, outputs, summary, and the token kept out of sight."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reconciler.actions import ActionsEnv, ActionsEnvError
+
+
+def env_with_event(tmp_path: Path, event: object) -> ActionsEnv:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    return ActionsEnv.from_environ({
+        "GITHUB_EVENT_PATH": str(path), "GITHUB_TOKEN": "s3cret-token", "GITHUB_REPOSITORY": "acme/org",
+        "GITHUB_OUTPUT": str(tmp_path / "out"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+        "GITHUB_SERVER_URL": "http://gh", "GITHUB_RUN_ID": "42"})
+
+
+def test_the_token_is_never_in_repr(tmp_path: Path) -> None:
+    env = env_with_event(tmp_path, {})
+    assert "s3cret-token" not in repr(env) and env.token == "s3cret-token"
+
+
+def test_pull_request_number_and_head(tmp_path: Path) -> None:
+    env = env_with_event(tmp_path, {"pull_request": {"number": 3, "head": {"sha": "abc"}}})
+    assert env.pull_request_number() == 3 and env.head_sha() == "abc"
+    assert env.run_url == "http://gh/acme/org/actions/runs/42"
+
+
+def test_outside_a_pull_request_run_comment_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ActionsEnvError, match="not a pull_request run"):
+        env_with_event(tmp_path, {"ref": "refs/heads/main"}).pull_request_number()
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]"])
+def test_a_bad_event_file_is_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "event.json"
+    path.write_text(content)
+    with pytest.raises(ActionsEnvError, match="event payload"):
+        ActionsEnv.from_environ({"GITHUB_EVENT_PATH": str(path)})
+
+
+def test_missing_token_names_what_to_do() -> None:
+    with pytest.raises(ActionsEnvError, match="GITHUB_TOKEN"):
+        ActionsEnv.from_environ({"GITHUB_REPOSITORY": "acme/org"}).require_api()
+
+
+def test_an_output_value_cannot_write_another_output(tmp_path: Path) -> None:
+    env = env_with_event(tmp_path, {})
+    env.set_output("has_changes", "true\nevil=1")
+    text = (tmp_path / "out").read_text()
+    name, delimiter = text.split("\n", 1)[0].split("<<")
+    assert name == "has_changes" and text.endswith(f"\n{delimiter}\n")
+    assert text.count(delimiter) == 2
+
+
+def test_summary_is_appended(tmp_path: Path) -> None:
+    env = env_with_event(tmp_path, {})
+    env.write_summary("one")
+    env.write_summary("two\n")
+    assert (tmp_path / "summary").read_text() == "one\ntwo\n"
+    ActionsEnv.from_environ({}).write_summary("no-op outside Actions")
