@@ -20,6 +20,8 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 
 def safe(text: str) -> str:
     """Control and format characters (escapes, bidi overrides) shown as \\uXXXX, never emitted."""
+    if text.isprintable():  # the common case, checked in C: no control or format characters
+        return text
     return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c)[0] == "C" else c for c in text)
 
 
