@@ -11,10 +11,9 @@ from werkzeug.exceptions import HTTPException
 from ghfake import control, routes_contents, routes_git, routes_issues, routes_pulls, routes_repos
 from ghfake.api import ApiError, RateLimit, Server, server
 from ghfake.schema import SchemaChecker
-from ghfake.store import Store
+from ghfake.store import BOT_LOGIN, Store
 
 API_PREFIX = "/api/v3"
-BOT_LOGIN = "github-actions[bot]"
 
 
 def _token() -> str | None:

@@ -46,6 +46,12 @@ def violations() -> Response:
     return jsonify(server().checker.violations)
 
 
+@bp.get("/checked")
+def checked() -> Response:
+    """How many responses of each operation were checked against the schema."""
+    return jsonify(dict(server().checker.checked))
+
+
 @bp.delete("/violations")
 def clear_violations() -> Response:
     server().checker.clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 Payload = dict[str, Any]
@@ -18,7 +18,7 @@ Payload = dict[str, Any]
 
 @cache
 def _examples() -> dict[str, Any]:
-    text = resources.files("ghfake").joinpath("data/webhook-examples.json").read_text()
+    text = (Path(__file__).with_name("data") / "webhook-examples.json").read_text()
     examples: dict[str, Any] = json.loads(text)
     return examples
 

@@ -23,6 +23,7 @@ def _entry(bare: BareRepo, commit: str, path: str) -> TreeEntry | None:
 
 
 @bp.get("/repos/<owner>/<name>/contents", defaults={"path": ""})
+@bp.get("/repos/<owner>/<name>/contents/", defaults={"path": ""})
 @bp.get("/repos/<owner>/<name>/contents/<path:path>")
 def get_content(owner: str, name: str, path: str) -> Response:
     meta, bare = repo_meta(owner, name)

@@ -11,15 +11,20 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft7Validator
 
+# Next to this module, not via importlib.resources("ghfake"): under pytest, tests/ghfake can
+# shadow the package name as a namespace package, and resources would then look in the tests.
+DATA = Path(__file__).with_name("data")
 PARAM = re.compile(r"\{([a-z_]+)\}")
 # Parameters that may span several path segments on GitHub.
-MULTI_SEGMENT = {"path", "ref", "branch"}
+# A contents path may also be empty: GET .../contents/ lists the root directory.
+SEGMENT = {"path": "(.*)", "ref": "(.+)", "branch": "(.+)"}
 # Operations whose description says "you can also pass an array of labels directly" while the
 # schema only has the {"labels": [...]} form; PyGithub sends the bare array.
 BARE_LABEL_ARRAY = {"issues/add-labels"}
@@ -35,14 +40,14 @@ class Operation:
 
 
 def load_subset() -> dict[str, Any]:
-    text = resources.files("ghfake").joinpath("data/github-openapi-subset.json").read_text()
+    text = (DATA / "github-openapi-subset.json").read_text()
     subset: dict[str, Any] = json.loads(text)
     return subset
 
 
 def _compile(path: str) -> re.Pattern[str]:
     parts = PARAM.split(path)
-    regex = "".join(re.escape(p) if i % 2 == 0 else ("(.+)" if p in MULTI_SEGMENT else "([^/]+)")
+    regex = "".join(re.escape(p) if i % 2 == 0 else SEGMENT.get(p, "([^/]+)")
                     for i, p in enumerate(parts))
     return re.compile(f"^{regex}$")
 
@@ -63,6 +68,7 @@ class SchemaChecker:
                                      op["responses"]) for op_id, op in ops]
         self._lock = threading.Lock()
         self.violations: list[dict[str, Any]] = []
+        self.checked: Counter[str] = Counter()  # responses checked per operation, to show coverage
 
     def operation(self, method: str, path: str) -> Operation | None:
         return next((op for op in self.operations if op.method == method and op.pattern.match(path)), None)
@@ -79,6 +85,8 @@ class SchemaChecker:
         op = self.operation(method, path)
         if op is None:
             return []
+        with self._lock:
+            self.checked[op.operation_id] += 1
         code = str(status)
         if code not in op.responses:
             if status >= 500 or status in (401, 403, 429):
@@ -101,3 +109,4 @@ class SchemaChecker:
     def clear(self) -> None:
         with self._lock:
             self.violations.clear()
+            self.checked.clear()

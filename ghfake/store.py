@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ghfake.gitrepo import BareRepo, Signature
 
+BOT_LOGIN = "github-actions[bot]"  # the user an Actions GITHUB_TOKEN acts as
 REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import requests
 
-from ghfake.app import BOT_LOGIN
 from ghfake.events import pull_request_event, push_event, schedule_event, workflow_dispatch_event
+from ghfake.store import BOT_LOGIN
 
 __all__ = ["GHFake", "actions_env", "pull_request_event", "push_event", "schedule_event",
            "workflow_dispatch_event"]
@@ -98,6 +98,11 @@ class GHFake:
 
     def violations(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = self.control("GET", "violations").json()
+        return found
+
+    def checked(self) -> dict[str, int]:
+        """Responses checked against GitHub's schema since the last clear, per operation id."""
+        found: dict[str, int] = self.control("GET", "checked").json()
         return found
 
     def clear_violations(self) -> None:
