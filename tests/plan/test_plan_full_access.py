@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from plan_builders import acct, full_access, live_of, org, scp
 
-from reconciler.model import ROOT, SCP, TAG_POLICY
+from reconciler.model import ROOT, SCP, TAG_POLICY, Organization
 from reconciler.plan import plan
 
 APP = acct("app", ou="Work", account_id="222222222222")
@@ -14,7 +14,7 @@ DEFAULT = org("Work", "Sandbox", accounts=(APP,), policies=(scp("deny", "ou:Work
 LIVE = live_of(DEFAULT)  # FullAWSAccess on root, both OUs, both accounts
 
 
-def rows(desired, live):  # type: ignore[no-untyped-def]
+def rows(desired: Organization, live: Organization) -> list[tuple[str, str]]:
     return [(c.address, c.action) for c in plan(desired, live).changes]
 
 

@@ -8,12 +8,13 @@ from dataclasses import replace
 import pytest
 from plan_builders import acct, generated, live_of, org, scp
 
+from reconciler.changes import Plan
 from reconciler.model import ROOT, OrganizationalUnit
 from reconciler.plan import PlanFileError, plan, plan_from_json, plan_to_json
 from reconciler.plan_json import plan_from_text
 
 
-def sample_plan():  # type: ignore[no-untyped-def]
+def sample_plan() -> Plan:
     desired = org("Work", accounts=(acct("app", ou="Work", account_id="222222222222"), acct("new")),
                   policies=(scp("deny", ROOT, "account:new"),))
     live = live_of(org(OrganizationalUnit("Work", tags={"t": "1"}),
