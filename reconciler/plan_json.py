@@ -102,8 +102,8 @@ def _read_change(data: object, index: int, name: str) -> Change:
     )
 
 
-def _read_unmanaged(data: object, name: str) -> Unmanaged:
-    if not isinstance(data, dict) or not isinstance(data.get("address"), str) \
-            or data.get("kind") not in KINDS:
+def _read_unmanaged(entry: object, name: str) -> Unmanaged:
+    data = entry if isinstance(entry, dict) else {}
+    if not isinstance(data.get("address"), str) or data.get("kind") not in KINDS:
         raise PlanFileError(f"{name}: an unmanaged entry needs an address and a kind")
     return Unmanaged(data["address"], cast(Kind, data["kind"]), dict(data.get("live") or {}))

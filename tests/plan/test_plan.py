@@ -57,6 +57,16 @@ CASES = {
                                     document={**DENY, "Version": "2008-10-17"}),)),
         LIVE, [("policy.deny-leave", "update", ("document",))],
     ),
+    "policy description edited": (
+        replace(BASE, policies=(replace(BASE.policies[0], description="new words"),)), LIVE,
+        [("policy.deny-leave", "update", ("description",))],
+    ),
+    "rename, move and retag at once": (
+        replace(BASE, accounts=(BASE.accounts[0], acct("app-production", ou="Workloads",
+                                account_id="222222222222", extra_tags={"x": "y"})),
+                policies=(scp("deny-leave", ROOT, "ou:Workloads/Prod", "account:app-production"),)),
+        LIVE, [("account.app-production", "update", ("name", "ou", "tags"))],
+    ),
     "attachment moved: attach before detach": (
         replace(BASE, policies=(scp("deny-leave", ROOT, "ou:Workloads"),)), LIVE,
         [("attachment.deny-leave.ou:Workloads", "create", ()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from plan_builders import MGMT_ID, acct, generated, live_of, org, scp
+from plan_builders import MGMT_ID, acct, full_access, generated, live_of, org, scp
 
 from reconciler.errors import GuardrailError, RepositoryError
 from reconciler.model import ROOT, Guardrails, OrganizationalUnit, Quotas
@@ -89,6 +89,13 @@ REFUSED = {
     "type not enabled": (replace(BASE, policy_types=frozenset()), LIVE, "does not enable"),
     "type change": (BASE, replace(LIVE, policies=(replace(LIVE.policies[0], type="TAG_POLICY"),
                                                   *LIVE.policies[1:])), "type cannot change"),
+    "edit an AWS-managed policy": (
+        replace(BASE, policies=(*BASE.policies, scp("FullAWSAccess", document={"Statement": []}))),
+        replace(LIVE, policies=(*LIVE.policies, replace(full_access(), policy_id="p-FullAWSAccess"))),
+        "cannot be edited"),
+    "unknown AWS-managed policy": (
+        replace(BASE, policies=(*BASE.policies, replace(full_access(ROOT), name="NotAws"))), LIVE,
+        "AWS has no AWS-managed policy"),
     "two files, one account": (
         replace(BASE, accounts=(*BASE.accounts, acct("twin", email=APP.email))), LIVE, "both match"),
 }
@@ -100,6 +107,19 @@ def test_repository_errors(name: str) -> None:
     with pytest.raises(RepositoryError) as info:
         plan(desired, live)
     assert message in str(info.value)
+
+
+def test_closed_accounts_plan_nothing_once_closed() -> None:
+    for seed in range(10):
+        x = generated(seed)
+        accounts = tuple(replace(a, lifecycle_state="closed") if i % 7 == 3 else a
+                         for i, a in enumerate(x.accounts))
+        x = replace(x, accounts=accounts, guardrails=Guardrails(allow_account_close=True,
+                                                                max_destructive_changes=1000))
+        live = live_of(x)
+        assert plan(x, live).empty
+        closes = plan(x, replace(live, accounts=tuple(replace(a, status="ACTIVE") for a in live.accounts)))
+        assert {c.address for c in closes.changes} == {f"account.{a.name}" for a in accounts[3::7]}
 
 
 def test_reach_counts_accounts_through_inheritance() -> None:
