@@ -14,6 +14,12 @@ def _loopback(value: str) -> str:
     return value
 
 
+def _account_id(value: str) -> str:
+    if not (len(value) == 12 and value.isdigit()):
+        raise argparse.ArgumentTypeError("an AWS account id is 12 digits")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="orgsim", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -24,7 +30,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--create-account-seconds", type=float, default=2.0)
     serve.add_argument("--close-account-seconds", type=float, default=None,
                        help="default: the same as --create-account-seconds")
-    serve.add_argument("--management-account-id", default=MANAGEMENT_ACCOUNT_ID)
+    serve.add_argument("--management-account-id", type=_account_id, default=MANAGEMENT_ACCOUNT_ID)
     serve.add_argument("--account-limit", type=int, default=1000)
     return root
 

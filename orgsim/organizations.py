@@ -39,6 +39,9 @@ class Organizations:
             "UpdateOrganizationalUnit": self._rename_ou,
             "DeleteOrganizationalUnit": lambda b, p: ou_rules.check_delete(b, p),
             "MoveAccount": lambda b, p: ou_rules.check_move(b, p),
+            "TagResource": lambda b, p: policy_rules.check_taggable(b, p),
+            "UntagResource": lambda b, p: policy_rules.check_taggable(b, p),
+            "ListTagsForResource": lambda b, p: policy_rules.check_taggable(b, p),
         }
 
     @property

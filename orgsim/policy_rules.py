@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from orgsim.backend import enabled_types, find_target
-from orgsim.errors import AwsError, constraint
+from orgsim.errors import AwsError, constraint, invalid_input
 from orgsim.settings import Settings
 
 MAX_CHARS = {"SERVICE_CONTROL_POLICY": 10240, "RESOURCE_CONTROL_POLICY": 5120,
@@ -25,7 +25,7 @@ MALFORMED = "The provided policy document doesn't meet the requirements of the s
 def check_content(policy_type: str, content: str) -> None:
     if len(content) > MAX_CHARS.get(policy_type, 10000):
         raise constraint("POLICY_CONTENT_LIMIT_EXCEEDED",
-                         "You attempted to exceed the maximum size of a policy document.")
+                         "You have exceeded the maximum policy size.")
     try:
         document = json.loads(content)
     except ValueError as exc:
@@ -56,6 +56,14 @@ def policy_or_fail(backend: Any, policy_id: str) -> Any:
         raise AwsError("PolicyNotFoundException",
                        "We can't find a policy with the PolicyId that you specified.")
     return policy
+
+
+def check_taggable(backend: Any, params: dict[str, Any]) -> None:
+    """AWS refuses tag calls on AWS-managed policies as a pattern mismatch (moto accepts them)."""
+    policy = next((p for p in backend.policies if p.id == params.get("ResourceId")), None)
+    if policy is not None and policy.aws_managed:
+        raise invalid_input("INVALID_PATTERN",
+                            "You provided a value that does not match the required pattern.")
 
 
 def check_mutable(backend: Any, policy_id: str) -> Any:
