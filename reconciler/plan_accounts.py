@@ -28,7 +28,8 @@ class AccountMatching:
     live_target: dict[str, str] = field(default_factory=dict)
     # desired names whose attachments the plan leaves alone (closed, or not found in AWS)
     inert: set[str] = field(default_factory=set)
-    management_name: str | None = None
+    management_name: str | None = None  # the repository's name for it, when it has a file
+    management_key: str | None = None  # its target key, with or without a file
     notes: list[str] = field(default_factory=list)
 
 
@@ -62,11 +63,14 @@ def match_accounts(desired: Organization, live: Organization) -> AccountMatching
         result.live_target[found.name] = f"account:{account.name}"
         if found.account_id == live.management_account_id:
             result.management_name = account.name
+            result.management_key = f"account:{account.name}"
     matched = set(claimed)
     for account in live.accounts:
         if (account.account_id or account.email.lower()) not in matched:
             result.unmatched_live.append(account)
             result.live_target.setdefault(account.name, UNMANAGED_ACCOUNT + account.name)
+            if account.account_id == live.management_account_id:
+                result.management_key = UNMANAGED_ACCOUNT + account.name
     return result
 
 

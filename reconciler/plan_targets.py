@@ -22,11 +22,11 @@ OU = "ou:"
 class TargetSpace:
     live_target: dict[str, str]
     inert: frozenset[str]
-    management_name: str | None
+    management_key: str | None
 
     @classmethod
     def of(cls, matching: AccountMatching) -> TargetSpace:
-        return cls(dict(matching.live_target), frozenset(matching.inert), matching.management_name)
+        return cls(dict(matching.live_target), frozenset(matching.inert), matching.management_key)
 
     def from_live(self, target: str) -> str:
         if target.startswith(ACCOUNT):
@@ -39,7 +39,7 @@ class TargetSpace:
         return key.startswith(ACCOUNT) and key[len(ACCOUNT):] in self.inert
 
     def is_management(self, key: str) -> bool:
-        return self.management_name is not None and key == ACCOUNT + self.management_name
+        return key == self.management_key
 
 
 def display(key: str) -> str:

@@ -74,3 +74,11 @@ def test_renamed_account_keeps_its_full_access_attachment() -> None:
     desired = replace(DEFAULT, accounts=(DEFAULT.accounts[0], replace(APP, name="app-renamed")),
                       policies=(*DEFAULT.policies, declared))
     assert rows(desired, LIVE) == [("account.app-renamed", "update")]
+
+
+def test_declared_mode_leaves_the_management_account_alone_without_its_file() -> None:
+    declared = full_access(ROOT, "ou:Work", "ou:Sandbox", "account:app")
+    allow_list = replace(DEFAULT, accounts=DEFAULT.accounts[1:], policies=(*DEFAULT.policies, declared))
+    result = plan(allow_list, LIVE)
+    assert result.empty
+    assert [u.address for u in result.unmanaged] == ["account.management"]
