@@ -53,6 +53,7 @@ def invalid(resource: str, field_name: str, code: str = "invalid", message: str 
 class RateLimit:
     limit: int = 5000
     remaining: int | None = None  # None: unlimited
+    status: int = 403  # GitHub answers an exhausted primary limit with 403, sometimes 429
     used: int = 0
     reset_at: int = field(default_factory=lambda: int(time.time()) + 3600)
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -38,7 +38,8 @@ def before() -> Response | None:
         raise ApiError(401, "Bad credentials" if token else "Requires authentication")
     g.user = user or srv.store.users[BOT_LOGIN]
     if not srv.rate.take():
-        raise ApiError(403, f"API rate limit exceeded for user ID {g.user.id}.", headers=srv.rate.headers())
+        message = f"API rate limit exceeded for user ID {g.user.id}."
+        raise ApiError(srv.rate.status, message, headers=srv.rate.headers())
     if request.is_json:
         srv.checker.check_request(request.method, path, request.get_json(silent=True))
     return None

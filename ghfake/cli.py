@@ -26,13 +26,20 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ghfake", description="A local GitHub REST API over bare git repos.")
     sub = p.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the API")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", type=loopback, default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0)
     serve.add_argument("--data", type=Path, required=True, help="directory holding owner/name.git")
     serve.add_argument("--token", help="token of the bot user github-actions[bot]")
     serve.add_argument("--user", type=_user, action="append", default=[], metavar="LOGIN:TOKEN",
                        help="a human user and their token (repeatable)")
     return p
+
+
+def loopback(host: str) -> str:
+    # A test double with no real authentication must never listen beyond this machine.
+    if host != "localhost" and not host.startswith("127.") and host != "::1":
+        raise argparse.ArgumentTypeError(f"ghfake listens on loopback only, not {host!r}")
+    return host
 
 
 def serve(args: argparse.Namespace) -> None:

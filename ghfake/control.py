@@ -31,13 +31,16 @@ def create_repo() -> Response:
 
 @bp.post("/rate-limit")
 def set_rate_limit() -> Response:
-    """{"remaining": N} limits the requests still allowed; {"remaining": null} lifts the limit."""
-    remaining = body().get("remaining")
+    """{"remaining": N, "status": 403|429} limits the requests still allowed; null lifts it."""
+    data = body()
+    remaining, status = data.get("remaining"), data.get("status", 403)
     if remaining is not None and (not isinstance(remaining, int) or remaining < 0):
         raise ApiError(422, "remaining must be a non-negative integer or null")
+    if status not in (403, 429):
+        raise ApiError(422, "status must be 403 or 429")
     rate = server().rate
     with rate.lock:
-        rate.remaining = remaining
+        rate.remaining, rate.status = remaining, status
     return jsonify(rate.headers())
 
 
@@ -66,5 +69,5 @@ def reset() -> Response:
         srv.store.reset()
     srv.checker.clear()
     with srv.rate.lock:
-        srv.rate.remaining, srv.rate.used = None, 0
+        srv.rate.remaining, srv.rate.used, srv.rate.status = None, 0, 403
     return Response(status=204)

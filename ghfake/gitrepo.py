@@ -50,7 +50,8 @@ class BareRepo:
         self.path = path
 
     def git(self, *args: str, data: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
-        run_env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", **(env or {})}
+        # Literal pathspecs: a file named "*.yaml" must not match every YAML file.
+        run_env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_LITERAL_PATHSPECS": "1", **(env or {})}
         proc = subprocess.run(["git", "--git-dir", str(self.path), *args], input=data,
                               capture_output=True, env=run_env, check=False)
         if proc.returncode != 0:

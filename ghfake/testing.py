@@ -29,7 +29,8 @@ START_TIMEOUT = 30.0
 _run_ids = itertools.count(1000)
 
 
-def _command() -> list[str]:
+def serve_command() -> list[str]:
+    """How to run the console script from this environment (its venv's script, PATH, or -m)."""
     script = Path(sys.executable).parent / "ghfake"
     if script.exists():
         return [str(script)]
@@ -47,7 +48,7 @@ class GHFake:
     def start(cls, data_dir: Path, *, token: str = "bot-token",  # noqa: S107 - a test-only token
               users: dict[str, str] | None = None) -> GHFake:
         users = {"alice": "alice-token", "bob": "bob-token"} if users is None else users
-        args = [*_command(), "serve", "--port", "0", "--data", str(data_dir), "--token", token]
+        args = [*serve_command(), "serve", "--port", "0", "--data", str(data_dir), "--token", token]
         args += [arg for login, tok in users.items() for arg in ("--user", f"{login}:{tok}")]
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         line: list[str] = []
@@ -108,8 +109,8 @@ class GHFake:
     def clear_violations(self) -> None:
         self.control("DELETE", "violations")
 
-    def set_rate_limit(self, remaining: int | None) -> None:
-        self.control("POST", "rate-limit", {"remaining": remaining})
+    def set_rate_limit(self, remaining: int | None, status: int = 403) -> None:
+        self.control("POST", "rate-limit", {"remaining": remaining, "status": status})
 
     def reset(self) -> None:
         self.control("POST", "reset")

@@ -92,3 +92,11 @@ def test_exhausted_rate_limit_is_403_with_headers(ghfake: RepoHandle) -> None:
         gh.get_repo(ghfake.full_name)
     ghfake.set_rate_limit(None)
     assert gh.get_repo(ghfake.full_name).name
+
+
+def test_rate_limit_can_answer_429(ghfake: RepoHandle) -> None:
+    ghfake.set_rate_limit(0, status=429)
+    resp = requests.get(f"{ghfake.url}/repos/{ghfake.full_name}",
+                        headers={"Authorization": "token bot-token"}, timeout=10)
+    assert resp.status_code == 429 and resp.headers["X-RateLimit-Remaining"] == "0"
+    ghfake.set_rate_limit(None)

@@ -17,6 +17,7 @@ from ghfake.testing import (
     pull_request_event,
     push_event,
     schedule_event,
+    serve_command,
     workflow_dispatch_event,
 )
 
@@ -34,9 +35,15 @@ def test_console_script_serves_and_stops_cleanly(tmp_path: Path, stop_signal: si
 
 
 def test_cli_rejects_a_malformed_user(tmp_path: Path) -> None:
-    proc = subprocess.run([".venv/bin/ghfake", "serve", "--data", str(tmp_path), "--user", "nocolon"],
-                          capture_output=True, text=True, cwd=Path(__file__).parents[2], check=False)
+    proc = subprocess.run([*serve_command(), "serve", "--data", str(tmp_path), "--user", "nocolon"],
+                          capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "LOGIN:TOKEN" in proc.stderr
+
+
+def test_cli_refuses_a_non_loopback_host(tmp_path: Path) -> None:
+    proc = subprocess.run([*serve_command(), "serve", "--data", str(tmp_path), "--host", "0.0.0.0"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "loopback only" in proc.stderr
 
 
 def test_reset_removes_repositories(tmp_path: Path) -> None:
