@@ -146,3 +146,12 @@ def test_markdown_collapses_to_fit() -> None:
     tiny = render_markdown(many, max_chars=3000)
     assert len(tiny) <= 3000 and "more changes" in tiny
     assert tiny.endswith("Plan: 300 to create, 0 to update, 0 to delete.\n")
+
+
+def test_long_change_bodies_are_folded() -> None:
+    big = {"Version": "2012-10-17", "Statement": [{"Sid": f"S{i}", "Effect": "Deny"} for i in range(10)]}
+    folded = Plan(changes=(Change("policy.big", "policy", "create", reach=3,
+                                  after={"name": "big", "type": "SERVICE_CONTROL_POLICY", "document": big}),))
+    text = render_markdown(folded)
+    assert "<details><summary>" in text and "\n\n```diff\n+ type" in text and text.count("</details>") == 1
+    assert render_text(folded).count('"Sid": "S') == 10
