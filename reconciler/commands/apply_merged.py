@@ -1,0 +1,103 @@
+"""`reconciler apply-merged`: the apply workflow's one step, after a push to main.
+
+It applies only a merged pull request that someone other than its author approved, and only the
+plan that was shown on it (reconciler.gate); a refusal changes nothing, exits 1 and is explained
+on the pull request. After applying, new account ids go back as a pull request
+(reconciler.writeback_pr). A separate command rather than flags on `apply`, so that the local
+`apply` stays free of GitHub and this one has no interactive or --plan paths to misuse.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.actions import ActionsEnv
+from reconciler.adapters.aws_write import OrganizationsWriter
+from reconciler.adapters.git import LocalRepository
+from reconciler.adapters.github import GitHubClient
+from reconciler.apply import Applier, ApplyResult
+from reconciler.audit import DEFAULT_PATH, AuditLog
+from reconciler.commands.plan import Planned, plan_repository, render
+from reconciler.commands.progress import StderrProgress
+from reconciler.errors import GitError, ReconcilerError
+from reconciler.gate import gather, refusal_comment, refusals
+from reconciler.pull_requests import GitHubPort, PullRequest
+from reconciler.writeback_pr import ids_to_record, open_writeback_pr
+
+
+class GateRefused(ReconcilerError):
+    """The apply gate said no; nothing was changed."""
+
+
+def checked_out_commit(repo: Path, env: ActionsEnv) -> str:
+    """The commit being applied: the checkout's HEAD (the workflow checks out main's head, which
+    may be newer than the push that started the run), else GITHUB_SHA."""
+    try:
+        head = LocalRepository(repo).head()
+    except GitError:
+        head = None
+    if not (head or env.sha):
+        raise ReconcilerError("cannot tell which commit to apply: --repo is not a git checkout and "
+                              "GITHUB_SHA is not set")
+    return head or env.sha
+
+
+def merged_pull(port: GitHubPort, sha: str) -> PullRequest:
+    pulls = port.pulls_for_commit(sha)
+    if not pulls:
+        raise GateRefused(f"commit {sha[:12]} is not the merge of a pull request: changes reach AWS only "
+                          "through reviewed pull requests; nothing was done")
+    return pulls[0]
+
+
+@click.command("apply-merged")
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="A checkout of the base branch's head.")
+@click.option("--base", default="main", show_default=True, help="The branch write-back pull requests target.")
+@click.option("--audit-log", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to append the audit log [default: REPO/.reconciler/audit.jsonl].")
+def command(repo: Path, base: str, audit_log: Path | None) -> None:
+    """Apply a merged, approved pull request's plan, then open the account-id write-back PR."""
+    env = ActionsEnv.from_environ()
+    port = GitHubClient.from_actions(env)
+    sha = checked_out_commit(repo, env)
+    planned = plan_repository(repo)
+    result = ApplyResult()
+    if planned.plan.empty:
+        click.echo("No changes. AWS matches the repository.")
+    else:
+        pull = merged_pull(port, sha)
+        reasons = refusals(gather(port, pull, env.bot_login), planned.plan, env.bot_login)
+        if reasons:
+            port.create_comment(pull.number, refusal_comment(sha, reasons))
+            raise GateRefused(f"apply refused for #{pull.number} ({sha[:12]}); nothing was changed:\n- "
+                              + "\n- ".join(reasons))
+        result = _apply(port, planned, pull, audit_log or repo / DEFAULT_PATH, env.run_url)
+    _write_back(port, planned, result, base, sha)
+
+
+def _apply(port: GitHubPort, planned: Planned, pull: PullRequest, audit: Path, run_url: str) -> ApplyResult:
+    click.echo(render(planned.plan, "text"), nl=False)
+    applier = Applier(OrganizationsWriter(planned.client), planned.live, AuditLog(audit),
+                      progress=StderrProgress())
+    log = f" ([run log]({run_url}))" if run_url else ""
+    try:
+        result = applier.run(planned.plan)
+    except ReconcilerError:
+        port.create_comment(pull.number, f"**Apply failed** after {applier.result.applied} of "
+                            f"{len(planned.plan.changes)} changes{log}. The next plan shows what is left.")
+        raise
+    port.create_comment(pull.number, f"**Applied**: {result.applied} changes, "
+                        f"{len(result.created_accounts)} accounts created{log}.")
+    click.echo(f"Apply complete: {result.applied} changes made, "
+               f"{len(result.created_accounts)} accounts created.")
+    return result
+
+
+def _write_back(port: GitHubPort, planned: Planned, result: ApplyResult, base: str, sha: str) -> None:
+    ids = ids_to_record(planned.desired, planned.live, result.created_accounts)
+    pull = open_writeback_pr(port, planned.desired, ids, base, f"applied {sha[:12]}") if ids else None
+    if pull is not None:
+        click.echo(f"account ids: pull request #{pull.number} {pull.url}")
