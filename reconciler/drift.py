@@ -98,6 +98,8 @@ def _account_drift(change: Change, desired: Organization) -> Drift:
 
 def _from_unmanaged(item: Unmanaged, desired: Organization) -> Drift | None:
     settings = desired.reconcile
+    if item.kind == "account" and item.live.get("account_id") == desired.management_account_id:
+        return None  # organization.yaml declares it; it needs no account file
     if item.kind == "account":
         rule = settings.unmanaged_accounts
     elif item.kind in ("policy", "attachment"):
@@ -106,10 +108,10 @@ def _from_unmanaged(item: Unmanaged, desired: Organization) -> Drift | None:
         rule = "report"  # an OU or policy type only in AWS: never deleted, so only reported
     if rule == "ignore":
         return None
-    if item.kind == "attachment" and rule == "import_pr":
-        rule = "report"  # the policy's import pull request carries its targets
     decision: Decision = rule if rule in ("import_pr", "detach") else "report"  # type: ignore[assignment]
-    if decision == "detach" and item.kind == "policy" and not item.live.get("targets"):
+    # A policy is detached target by target and never deleted; an attachment cannot be imported
+    # on its own (the policy's import pull request carries its targets).
+    if (item.kind, decision) in (("policy", "detach"), ("attachment", "import_pr")):
         decision = "report"
     return Drift(item.address, "unmanaged", item.kind, decision,
                  f"not in the repository (reconcile.unmanaged_{item.kind}s: {rule})", unmanaged=item)

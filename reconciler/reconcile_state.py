@@ -43,6 +43,11 @@ class State:
     runs_since_full: int = 0
     open: dict[str, OpenDrift] = field(default_factory=dict)
     failures: dict[str, Failure] = field(default_factory=dict)
+    ttr: list[float] = field(default_factory=list)  # recent times to remediate, seconds
+    repository: str | None = None  # the repository fingerprint the last run saw
+    # AWS ids from the last full scan (root, OU paths, policy names): the incremental path reads
+    # only what CloudTrail says changed, and needs the rest's ids for reverts.
+    ids: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -50,6 +55,7 @@ class State:
             "runs_since_full": self.runs_since_full,
             "open": {a: vars(o) for a, o in sorted(self.open.items())},
             "failures": {a: vars(f) for a, f in sorted(self.failures.items())},
+            "ttr": self.ttr, "repository": self.repository, "ids": self.ids,
         }
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -66,6 +72,8 @@ class State:
                 runs_since_full=int(data.get("runs_since_full", 0)),
                 open={a: OpenDrift(**o) for a, o in data.get("open", {}).items()},
                 failures={a: Failure(**f) for a, f in data.get("failures", {}).items()},
+                ttr=[float(t) for t in data.get("ttr", [])], repository=data.get("repository"),
+                ids=dict(data.get("ids", {})),
             )
         except (ValueError, TypeError):
             return cls()
@@ -79,10 +87,13 @@ def seconds_between(start: str, end: str) -> float:
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
-def observe(state: State, drifts: dict[str, tuple[str, str]], now: str) -> dict[str, str]:
+def observe(state: State, drifts: dict[str, tuple[str, str]], now: str,
+            covered: frozenset[str] | None = None) -> dict[str, str]:
     """Record this run's drift ({address: (fingerprint, kind)}). Returns the drift that is gone
-    since the last run ({address: first_seen}): merged pull requests, changes undone by hand."""
-    gone = {a: o.first_seen for a, o in state.open.items() if a not in drifts}
+    since the last run ({address: first_seen}): merged pull requests, changes undone by hand.
+    `covered` limits what this run looked at (incremental): the rest is neither seen nor gone."""
+    gone = {a: o.first_seen for a, o in state.open.items()
+            if a not in drifts and (covered is None or a in covered)}
     for address in gone:
         del state.open[address]
     for address, (fingerprint, kind) in drifts.items():

@@ -84,14 +84,17 @@ def test_suspended_account_is_missing_drift() -> None:
 
 
 @pytest.mark.parametrize(("accounts", "policies", "expected"), [
-    ("import_pr", "detach", {"account.x": "import_pr", "policy.p": "detach", "ou.O": "report"}),
+    ("import_pr", "detach", {"account.x": "import_pr", "policy.p": "report", "attachment.p.root": "detach",
+                             "ou.O": "report"}),
     ("ignore", "ignore", {"ou.O": "report"}),
-    ("report", "import_pr", {"account.x": "report", "policy.p": "import_pr", "ou.O": "report"}),
+    ("report", "import_pr", {"account.x": "report", "policy.p": "import_pr", "attachment.p.root": "report",
+                             "ou.O": "report"}),
 ])
 def test_unmanaged_follow_settings(accounts: str, policies: str, expected: dict[str, str]) -> None:
     desired = _org(settings=ReconcileSettings(unmanaged_accounts=accounts, unmanaged_policies=policies))
     plan = Plan(unmanaged=(Unmanaged("account.x", "account", {"name": "x"}),
-                           Unmanaged("policy.p", "policy", {"name": "p", "targets": ["root"]}),
+                           Unmanaged("policy.p", "policy", {"name": "p"}),
+                           Unmanaged("attachment.p.root", "attachment", {"policy": "p", "target": "root"}),
                            Unmanaged("ou.O", "ou", {"path": "O"})))
     found = {d.address: d.decision for d in detect(desired, desired, plan)}
     assert found == expected
@@ -130,3 +133,10 @@ def test_account_updates_read_metadata_back_from_tags() -> None:
 def test_managed_addresses_count_every_resource() -> None:
     assert managed_addresses(_org(_account("app", "full"))) == {
         "ou.Security", "ou.Workloads", "account.app", "policy.deny", "attachment.deny.root"}
+
+
+def test_management_account_is_never_unmanaged() -> None:
+    desired = _org()
+    live = {"name": "mgmt", "account_id": "111111111111"}
+    plan = Plan(unmanaged=(Unmanaged("account.mgmt", "account", live),))
+    assert detect(desired, desired, plan) == ()

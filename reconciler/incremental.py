@@ -1,0 +1,157 @@
+"""Reading the live organization for a reconcile run: a full scan, or the cheap incremental path.
+
+The incremental path reads CloudTrail's Organizations events since the last run and re-reads only
+the accounts and policies they name (plus those still drifted from earlier runs); everything else
+is taken to be as the repository says, which the last full scan established. Anything it cannot
+follow cheaply (an OU created, renamed or deleted, a policy created, a policy type switched, an
+account joining or leaving) falls back to a full scan, and so does every FULL_EVERY-th run: the
+full scan is the safety net.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from reconciler.adapters.aws import AwsClient
+from reconciler.adapters.aws_read import read_organization
+from reconciler.drift_pr import Attribution
+from reconciler.fingerprint import fingerprint
+from reconciler.incremental_read import read_accounts, read_policies
+from reconciler.model import Organization
+from reconciler.reconcile_state import State
+
+FULL_EVERY = 4  # at a 15-minute schedule, a full scan at least hourly
+SOURCE = "organizations.amazonaws.com"
+# Events the incremental path cannot follow by re-reading one account or policy.
+STRUCTURAL = frozenset({
+    "CreateOrganizationalUnit", "UpdateOrganizationalUnit", "DeleteOrganizationalUnit",
+    "EnablePolicyType", "DisablePolicyType", "CreatePolicy", "DeletePolicy", "CreateAccount",
+    "CreateAccountResult", "InviteAccountToOrganization", "AcceptHandshake", "CreateGovCloudAccount",
+    "RemoveAccountFromOrganization", "LeaveOrganization", "CloseAccount", "CloseAccountResult",
+})
+
+
+@dataclass(frozen=True)
+class Touched:
+    accounts: frozenset[str]  # account ids
+    policies: frozenset[str]  # policy ids
+    structural: tuple[str, ...]  # event names that need a full scan
+
+
+def touched(events: Iterable[Mapping[str, Any]]) -> Touched:
+    accounts: set[str] = set()
+    policies: set[str] = set()
+    structural: list[str] = []
+    for event in events:
+        name = str(event.get("EventName", ""))
+        ids = [str(r.get("ResourceName", "")) for r in event.get("Resources") or []]
+        if name in STRUCTURAL or any(i.startswith(("ou-", "r-")) and name.endswith("Resource") for i in ids):
+            structural.append(name)  # OU tags too: OUs are re-read only by a full scan
+        accounts.update(i for i in ids if i.isdigit() and len(i) == 12)
+        policies.update(i for i in ids if i.startswith("p-"))
+    return Touched(frozenset(accounts), frozenset(policies), tuple(structural))
+
+
+def lookup_events(client: AwsClient, since: datetime, resource: str | None = None) -> list[dict[str, Any]]:
+    """Organizations events since `since`, newest first (about one call per 50 events)."""
+    attribute = ({"AttributeKey": "ResourceName", "AttributeValue": resource} if resource else
+                 {"AttributeKey": "EventSource", "AttributeValue": SOURCE})
+    events: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"LookupAttributes": [attribute], "StartTime": since, "MaxResults": 50}
+    while True:
+        response = client.call("LookupEvents", service="cloudtrail", **params)
+        events += [e for e in response.get("Events", []) if e.get("EventSource", SOURCE) == SOURCE]
+        if not response.get("NextToken"):
+            return events
+        params["NextToken"] = response["NextToken"]
+
+
+def attribution(client: AwsClient, resource_id: str | None, since: datetime) -> list[Attribution]:
+    if not resource_id:
+        return []
+    return [Attribution(str(e.get("Username") or "unknown"), str(e.get("EventName")),
+                        _time(e.get("EventTime"))) for e in lookup_events(client, since, resource_id)]
+
+
+def _time(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def full_scan_reason(state: State, desired: Organization, incremental: bool) -> str | None:
+    if not incremental:
+        return "requested"
+    if not state.last_run or not state.ids:
+        return "no earlier run"
+    if state.runs_since_full + 1 >= FULL_EVERY:
+        return f"every {FULL_EVERY}th run"
+    if state.repository != fingerprint(desired):
+        return "the repository changed"
+    if any(a in state.failures for a in state.open):
+        return "a remediation is failing"
+    return None
+
+
+def read_live(client: AwsClient, desired: Organization, state: State, incremental: bool,
+              since: datetime) -> tuple[Organization, str, frozenset[str] | None]:
+    """The live organization, how it was read, and (incremental) the addresses it covers."""
+    reason = full_scan_reason(state, desired, incremental)
+    if reason is None:
+        found = touched(lookup_events(client, since - timedelta(minutes=1)))
+        if found.structural:
+            reason = f"CloudTrail shows {found.structural[0]}"
+        else:
+            live, covered = _partial(client, desired, state, found)
+            state.runs_since_full += 1
+            return live, f"incremental, {len(covered)} resources re-read", covered
+    live = read_organization(client)
+    state.ids = {"root": live.root_id, "ous": {o.path: o.ou_id for o in live.ous},
+                 "policies": {p.name: p.policy_id for p in live.policies}}
+    state.runs_since_full = 0
+    return live, f"full ({reason})", None
+
+
+def _partial(client: AwsClient, desired: Organization, state: State, found: Touched
+             ) -> tuple[Organization, frozenset[str]]:
+    by_name = {a.name: a.account_id for a in desired.accounts if a.account_id}
+    open_accounts = {by_name[a.split(".", 1)[1]] for a in state.open if a.startswith("account.")
+                     and a.split(".", 1)[1] in by_name}
+    policy_ids: dict[str, str] = state.ids.get("policies", {})
+    open_policies = {policy_ids[n] for n in _open_policy_names(state.open) if n in policy_ids}
+    baseline = _baseline(desired, state)
+    accounts = read_accounts(client, baseline, found.accounts | open_accounts)
+    live = dataclasses.replace(baseline, accounts=accounts)
+    live = dataclasses.replace(live, policies=read_policies(client, live, found.policies | open_policies))
+    return live, _covered(desired, live, found.accounts | open_accounts, found.policies | open_policies)
+
+
+def _open_policy_names(open_addresses: Iterable[str]) -> set[str]:
+    return {a.split(".")[1] for a in open_addresses if a.startswith(("policy.", "attachment."))}
+
+
+def _baseline(desired: Organization, state: State) -> Organization:
+    """The organization as the repository says, with the ids the last full scan saw."""
+    ous = state.ids.get("ous", {})
+    policies = state.ids.get("policies", {})
+    return dataclasses.replace(
+        desired, root_id=state.ids.get("root"),
+        ous=tuple(dataclasses.replace(o, ou_id=ous.get(o.path)) for o in desired.ous),
+        accounts=tuple(a for a in desired.accounts if a.account_id),
+        policies=tuple(dataclasses.replace(p, policy_id=policies.get(p.name)) for p in desired.policies),
+    )
+
+
+def _covered(desired: Organization, live: Organization, accounts: Sequence[str] | frozenset[str],
+             policies: frozenset[str]) -> frozenset[str]:
+    names = {a.name for a in (*desired.accounts, *live.accounts) if a.account_id in accounts}
+    covered = {f"account.{n}" for n in names}
+    for policy in live.policies:
+        if policy.policy_id in policies:
+            wanted = desired.policy(policy.name)
+            targets = policy.targets | (wanted.targets if wanted else frozenset())
+            covered.add(f"policy.{policy.name}")
+            covered |= {f"attachment.{policy.name}.{t}" for t in targets}
+    return frozenset(covered)

@@ -1,0 +1,86 @@
+"""The real parts of a reconcile run, wired together: the repository, AWS (live reader, apply,
+CloudTrail), GitHub (pull requests, issues, the state ref) and the audit log."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from reconciler.actions import ActionsEnv
+from reconciler.adapters.aws import AwsClient
+from reconciler.adapters.aws_write import OrganizationsWriter
+from reconciler.adapters.github_drift import DriftGitHubClient
+from reconciler.apply import Applier
+from reconciler.audit import DEFAULT_PATH, AuditLog
+from reconciler.drift import Drift, detect
+from reconciler.drift_files import Files, account_files, import_files_for
+from reconciler.drift_pr import Attribution
+from reconciler.fingerprint import fingerprint
+from reconciler.incremental import attribution, read_live
+from reconciler.load import load_repository
+from reconciler.model import Organization
+from reconciler.plan import plan
+from reconciler.reconcile_run import Report, run
+from reconciler.reconcile_state import State, now_iso
+from reconciler.remediate import Context, applier_reverter
+
+FIRST_RUN_LOOKBACK = timedelta(days=1)  # how far back CloudTrail is asked on a first run
+
+
+def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: bool) -> tuple[Report, bool]:
+    """One run; returns the report and whether it was allowed to change anything."""
+    desired = load_repository(root)
+    act = desired.reconcile.enabled and not dry_run
+    github = _github(env, required=act)
+    state = State.from_json(github.read_state() if github else None)
+    now = now_iso()
+    since = datetime.fromisoformat(state.last_run) if state.last_run else _at(now) - FIRST_RUN_LOOKBACK
+    client = AwsClient()
+    live, scan, covered = read_live(client, desired, state, incremental, since)
+    drifts = detect(desired, live, plan(desired, live))
+    audit = AuditLog(root / DEFAULT_PATH)
+    ctx = Context(
+        github=github or _NoGitHub(), act=act,
+        revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit)),
+        files_for=lambda d: _files(d, drifts, desired, root),
+        who=lambda d: _who(client, d, since),
+    )
+    report = run(desired, drifts, ctx, state, github or _NoGitHub(), audit, now, covered)
+    report.scan = scan
+    if github is not None and not dry_run:
+        state.last_run, state.repository = now, fingerprint(desired)
+        github.write_state(state.to_json(), f"reconcile run at {now}")
+    return report, act
+
+
+def _at(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def _github(env: ActionsEnv, required: bool) -> DriftGitHubClient | None:
+    if not required and not (env.repository and env.token):
+        return None  # report-only runs work without GitHub (and then remember nothing)
+    env.require_api()
+    return DriftGitHubClient(env.repository, env.token, env.api_url)
+
+
+def _files(drift: Drift, drifts: list[Drift] | tuple[Drift, ...], desired: Organization, root: Path) -> Files:
+    if drift.decision == "import_pr":
+        return import_files_for(drift, drifts)
+    return account_files(drift, desired, root)
+
+
+def _who(client: AwsClient, drift: Drift, since: datetime) -> list[Attribution]:
+    live: Any = drift.live or {}
+    resource = live.get("account_id") if isinstance(live, dict) else None
+    return attribution(client, resource, since)
+
+
+@dataclasses.dataclass
+class _NoGitHub:
+    """Stands in when a report-only run has no GitHub: any use is a bug, so it says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"GitHub is not configured, yet {name} was asked for")

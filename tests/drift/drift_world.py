@@ -1,0 +1,80 @@
+"""The drift tests' world: a converged sample organization in orgsim, its repository on ghfake,
+and `reconciler reconcile` run the way the scheduled workflow runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from ghfake.testing import GHFake, actions_env, schedule_event
+from orgsim.testing import OrgSim
+from reconciler.cli import cli
+
+PROJECT = Path(__file__).resolve().parents[2]
+INTRUDER = "AKIAINTRUDER0000MALLORY"  # a distinct access key: CloudTrail names another actor
+
+
+@dataclass
+class World:
+    repo: Path
+    sim: OrgSim
+    gh: GHFake
+    full_name: str
+    tmp: Path
+
+    def org(self) -> Any:
+        """Organizations as someone else, out of band."""
+        return self.sim.client("organizations", access_key_id=INTRUDER)
+
+    def reconcile(self, *args: str) -> tuple[int, str, Path]:
+        event = schedule_event(repository=self.full_name, cron="*/15 * * * *")
+        env = actions_env(self.tmp / "actions", event_name="schedule", payload=event,
+                          repository=self.full_name, api_url=self.gh.url, token=self.gh.token)
+        result = CliRunner().invoke(cli, ["reconcile", "--repo", str(self.repo), *args], env=env)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.output, Path(env["GITHUB_STEP_SUMMARY"])
+
+    def reconcile_json(self, *args: str) -> dict[str, Any]:
+        code, out, _ = self.reconcile("--format", "json", *args)
+        assert code == 0, out
+        return dict(json.loads(out[out.index("{"):]))
+
+    def ids(self) -> dict[str, str]:
+        accounts = self.org().list_accounts()["Accounts"]
+        return {a["Name"]: a["Id"] for a in accounts}
+
+    def clone(self, branch: str) -> Path:
+        target = self.tmp / f"clone-{branch.replace('/', '-')}"
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run(["git", "clone", "-q", "-b", branch, str(self.gh.bare_path(self.full_name)),
+                        str(target)], check=True)
+        return target
+
+    def set_setting(self, old: str, new: str) -> None:
+        """Edit organization.yaml locally and on GitHub's main, as a merged change would."""
+        path = self.repo / "organization.yaml"
+        path.write_text(path.read_text().replace(old, new))
+        self.push()
+
+    def push(self) -> None:
+        repo = self.gh.github().get_repo(self.full_name)
+        files = files_of(self.repo)
+        for name, text in files.items():
+            current = repo.get_contents(name, ref="main")
+            if current.decoded_content.decode() != text:
+                repo.update_file(name, "update", text, current.sha, branch="main")
+
+
+def files_of(root: Path) -> dict[str, str]:
+    names = ["organization.yaml", *(f"{d}/{p.name}" for d in ("accounts", "policies")
+                                    for p in sorted((root / d).glob("*.yaml")))]
+    return {n: (root / n).read_text() for n in names}
+
+
