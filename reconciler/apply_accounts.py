@@ -110,6 +110,8 @@ class AccountCreator:
     def _run(self, queue: list[Change], flying: dict[str, Change]) -> None:
         wait, started = self.poll.first, self.poll.clock()
         while queue or flying:
+            if queue and len(flying) < MAX_IN_PROGRESS:
+                wait = self.poll.first  # new requests: look at them soon, back off from there
             while queue and len(flying) < MAX_IN_PROGRESS:
                 self._start(queue.pop(0), flying)
             if not flying:
@@ -154,7 +156,7 @@ class AccountCreator:
         after = _after(change)
         self.ids.accounts[str(after["name"])] = account_id
         self.on_created(change, account_id)
-        self.steps.note(change, "CreateAccount", {"account_id": account_id, "resumed": not fresh})
+        self.steps.note(change, "AccountCreated", {"account_id": account_id, "resumed": not fresh})
         target = self.ids.parent(str(after["ou"]))
         source = self.ids.root if fresh else self.writer.parent_of(account_id)
         if source != target:

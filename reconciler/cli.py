@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "request",
     "plan",
     "apply",
+    "import_",
     "reconcile",
 )
 

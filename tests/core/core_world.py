@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -61,3 +62,23 @@ def reconciler(*args: str, env: dict[str, str] | None = None, stdin: str | None 
     """The console script as a user runs it, in a process of its own."""
     return subprocess.run([sys.executable, "-m", "reconciler.cli", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, input=stdin, timeout=timeout)
+
+
+def generate_org(out: Path, accounts: int, ous: int, policies: int, seed: int = 7) -> Path:
+    """A generated desired-state repository (scripts/generate_org.py), in git."""
+    spec = importlib.util.spec_from_file_location("generate_org", PROJECT / "scripts" / "generate_org.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    source = out.parent / f"{out.name}-source"
+    module.generate(source, accounts, ous, policies, seed)
+    return make_repo(out, source)
+
+
+def set_field(path: Path, key: str, value: str) -> None:
+    """Change one top-level `key: value` line of a YAML file, the way a person edits it."""
+    lines = path.read_text().splitlines()
+    lines = [f"{key}: {value}" if line.startswith(f"{key}:") else line for line in lines]
+    if not any(line.startswith(f"{key}:") for line in lines):
+        lines.append(f"{key}: {value}")
+    path.write_text("\n".join(lines) + "\n")

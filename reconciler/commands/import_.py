@@ -1,0 +1,31 @@
+"""`reconciler import --output DIR`: write a repository describing the live organization."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.commands.plan import read_live
+from reconciler.errors import ReconcilerError
+from reconciler.importer import import_organization
+from reconciler.live import EVERYTHING
+
+
+@click.command("import")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="An empty or new directory to write the repository into.")
+def command(output: Path) -> None:
+    """Write organization.yaml, accounts/ and policies/ for the existing organization."""
+    if output.exists() and any(output.iterdir()):
+        raise ReconcilerError(f"{output} is not empty; import writes only into an empty or new "
+                              "directory, so nothing of yours is overwritten")
+    live, _ = read_live(EVERYTHING)
+    report = import_organization(live, output)
+    for line in report.renamed:
+        click.echo(f"renamed to fit the repository format: {line}", err=True)
+    if report.defaulted:
+        click.echo(f"{report.defaulted} accounts lack some metadata tags: defaults were written, "
+                   "marked with a comment; review them before the first apply", err=True)
+    click.echo(f"imported {report.accounts} accounts, {report.ous} OUs and {report.policies} policies "
+               f"into {output}")

@@ -1,0 +1,181 @@
+"""`import`: a desired-state repository written from a live snapshot.
+
+Accounts get their metadata from their tags (the inverse of what apply writes). Where a tag is
+missing or holds a value the schema does not accept, a cautious default is written with a comment
+saying so: automation_level `manual` (drift is reported, never reverted, until a person has
+reviewed the file) and environment `production` (the strictest). Names AWS allows but the
+repository format does not are normalised, and collisions are resolved and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from reconciler.model import (
+    AUTOMATION_LEVELS,
+    COMPLIANCE_SCOPES,
+    ENVIRONMENTS,
+    LIFECYCLE_STATES,
+    ROOT,
+    WORKLOAD_TYPES,
+    Account,
+    Organization,
+    Policy,
+)
+
+DEFAULTS = {
+    "environment": "production", "workload_type": "internal", "owner_team": "unassigned",
+    "cost_center": "CC-000", "automation_level": "manual", "lifecycle_state": "active",
+}
+ALLOWED = {"environment": ENVIRONMENTS, "workload_type": WORKLOAD_TYPES,
+           "automation_level": AUTOMATION_LEVELS, "lifecycle_state": LIFECYCLE_STATES}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")
+_COST_CENTER = re.compile(r"^CC-[0-9]{3,10}$")
+_POLICY_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass
+class ImportReport:
+    accounts: int = 0
+    policies: int = 0
+    ous: int = 0
+    renamed: list[str] = field(default_factory=list)  # "live name -> file name"
+    defaulted: int = 0  # accounts with at least one defaulted field
+
+
+def normalise(name: str, fallback: str) -> str:
+    text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    text = re.sub(r"-{2,}", "-", text)[:50].strip("-")
+    return text if _NAME.match(text) else fallback
+
+
+def q(value: str) -> str:
+    """A YAML scalar that reads back as exactly this string (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def import_organization(live: Organization, out: Path) -> ImportReport:
+    report = ImportReport(ous=len(live.ous))
+    (out / "accounts").mkdir(parents=True, exist_ok=True)
+    (out / "policies").mkdir(exist_ok=True)
+    (out / "organization.yaml").write_text(organization_text(live), encoding="utf-8")
+    names = account_names(live, report)
+    for account in live.accounts:
+        if account.account_id == live.management_account_id or account.account_id not in names:
+            continue
+        name = names[str(account.account_id)]
+        text, defaulted = account_text(account, name)
+        (out / "accounts" / f"{name}.yaml").write_text(text, encoding="utf-8")
+        report.accounts += 1
+        report.defaulted += defaulted
+    by_live_name = {a.name: names[str(a.account_id)] for a in live.accounts if a.account_id in names}
+    for policy in live.policies:
+        if policy.aws_managed:
+            continue
+        file_name = _POLICY_NAME.sub("-", policy.name).strip("-.")[:128] or f"policy-{policy.policy_id}"
+        if file_name != policy.name:
+            report.renamed.append(f"policy {policy.name!r} -> {file_name}")
+        (out / "policies" / f"{file_name}.yaml").write_text(
+            policy_text(policy, file_name, by_live_name), encoding="utf-8")
+        report.policies += 1
+    return report
+
+
+def account_names(live: Organization, report: ImportReport) -> dict[str, str]:
+    """account id -> file name, unique, in the account_name pattern."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for account in sorted(live.accounts, key=lambda a: (a.name, str(a.account_id))):
+        if account.account_id == live.management_account_id or not account.account_id:
+            continue
+        name = normalise(account.name, f"account-{account.account_id}")
+        if name in taken:
+            name = f"{name[:37]}-{account.account_id}"
+        if name != account.name:
+            report.renamed.append(f"account {account.name!r} -> {name}")
+        taken.add(name)
+        names[account.account_id] = name
+    return names
+
+
+def organization_text(live: Organization) -> str:
+    lines = [
+        "# Imported from the live organization by `reconciler import`. Review before the first apply.",
+        f"management_account_id: {q(live.management_account_id)}",
+        f"home_region: {live.home_region}",
+        f"policy_types: [{', '.join(sorted(live.policy_types))}]",
+        "organizational_units:" + ("" if live.ous else " []"),
+    ]
+    for ou in sorted(live.ous, key=lambda o: (o.depth, o.path)):
+        if ou.tags:
+            lines.append(f"  - path: {q(ou.path)}")
+            lines.append("    tags:")
+            lines += [f"      {q(k)}: {q(v)}" for k, v in sorted(ou.tags.items())]
+        else:
+            lines.append(f"  - {q(ou.path)}")
+    return "\n".join(lines) + "\n"
+
+
+def account_text(account: Account, name: str) -> tuple[str, bool]:
+    values = _metadata(account)
+    lines = [f"account_id: {q(str(account.account_id))}", f"account_name: {name}",
+             f"email: {q(account.email)}", f"ou: {q(account.ou) if account.ou != ROOT else ROOT}"]
+    defaulted = False
+    for key in ("environment", "workload_type", "owner_team", "cost_center"):
+        value, ok = values[key]
+        lines.append(f"{key}: {q(value)}" + ("" if ok else _DEFAULTED))
+        defaulted |= not ok
+    scope = [s for s in account.compliance_scope if s in COMPLIANCE_SCOPES]
+    lines.append(f"compliance_scope: [{', '.join(scope)}]")
+    for key in ("automation_level", "lifecycle_state"):
+        value, ok = values[key]
+        lines.append(f"{key}: {value}" + ("" if ok else _DEFAULTED))
+        defaulted |= not ok
+    if account.created_by:
+        lines.append(f"created_by: {q(account.created_by)}")
+    if account.extra_tags:
+        lines.append("tags:")
+        lines += [f"  {q(k)}: {q(v)}" for k, v in sorted(account.extra_tags.items())]
+    return "\n".join(lines) + "\n", defaulted
+
+
+_DEFAULTED = "  # default: AWS has no usable tag for this; review it"
+
+
+def _metadata(account: Account) -> dict[str, tuple[str, bool]]:
+    found = {
+        "environment": account.environment, "workload_type": account.workload_type,
+        "owner_team": account.owner_team, "cost_center": account.cost_center,
+        "automation_level": account.automation_level if "automation-level" in account.tags else None,
+        "lifecycle_state": account.lifecycle_state if "lifecycle-state" in account.tags else None,
+    }
+    if account.status != "ACTIVE" and found["lifecycle_state"] is None:
+        found["lifecycle_state"] = "suspended"
+    out: dict[str, tuple[str, bool]] = {}
+    for key, value in found.items():
+        ok = bool(value) and (key not in ALLOWED or value in ALLOWED[key])
+        ok = ok and (key != "cost_center" or bool(_COST_CENTER.match(str(value))))
+        out[key] = (str(value), True) if ok else (DEFAULTS[key], False)
+    return out
+
+
+def policy_text(policy: Policy, name: str, account_names: dict[str, str]) -> str:
+    targets = sorted(_target(t, account_names) for t in policy.targets)
+    head = [f"name: {name}", f"type: {policy.type}", f"description: {q(policy.description)}",
+            "targets:" + ("" if targets else " []")]
+    head += [f"  - {q(t)}" for t in targets]
+    document = yaml.safe_dump(policy.document or {}, sort_keys=False, allow_unicode=True, width=100)
+    body = "".join(f"  {line}\n" for line in document.splitlines())
+    return "\n".join(head) + "\ndocument:\n" + body
+
+
+def _target(target: str, account_names: dict[str, str]) -> str:
+    if target.startswith("account:"):
+        live_name = target[len("account:"):]
+        return f"account:{account_names.get(live_name, live_name)}"
+    return target

@@ -1,0 +1,46 @@
+"""import writes a valid repository; planning it against the same organization changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core_world import create_account, make_repo
+
+
+def test_import_round_trip_plans_no_changes(org: Any, cli: Any, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    assert cli("apply", "--repo", str(repo), "--auto-approve").returncode == 0
+    out = tmp_path / "imported"
+    done = cli("import", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "imported 13 accounts, 7 OUs and 7 policies" in done.stdout
+    assert cli("validate", "--repo", str(out)).returncode == 0
+    again = cli("plan", "--repo", str(out), "--detailed-exitcode")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == sorted(
+        p.name for p in (repo / "accounts").iterdir())
+
+
+def test_untagged_accounts_get_marked_defaults_and_odd_names_are_normalised(
+        org: Any, cli: Any, tmp_path: Path) -> None:
+    account_id = create_account(org, "legacy@example.com", "Legacy Prod (EU)")
+    out = tmp_path / "imported"
+    done = cli("import", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "'Legacy Prod (EU)' -> legacy-prod-eu" in done.stderr
+    text = (out / "accounts" / "legacy-prod-eu.yaml").read_text()
+    assert f'account_id: "{account_id}"' in text
+    assert "automation_level: manual  # default" in text
+    assert cli("validate", "--repo", str(out)).returncode == 0
+    shown = cli("plan", "--repo", str(out), "--format", "json")
+    assert shown.returncode == 0
+    assert '"address": "account.legacy-prod-eu"' in shown.stdout  # a rename and its tags: nothing else
+    assert '"create": 0' in shown.stdout
+
+
+def test_import_refuses_a_directory_with_files(org: Any, cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    done = cli("import", "--output", str(tmp_path))
+    assert done.returncode == 1 and "not empty" in done.stderr
+    assert (tmp_path / "keep.txt").read_text() == "mine"
