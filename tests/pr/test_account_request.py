@@ -158,3 +158,13 @@ def test_a_plan_changed_since_the_comment_is_refused(world: World, orgsim: Any) 
     assert result.code == 1 and "AWS changed" in result.err
     assert EMAIL not in accounts(orgsim)
     assert any("AWS changed" in c.body for c in world.bot_comments(number))
+
+
+def test_a_direct_push_to_main_is_not_applied(world: World, orgsim: Any) -> None:
+    account = (f"account_name: {NAME}\nemail: {EMAIL}\nou: Workloads/Production\nenvironment: production\n"
+               "workload_type: customer_isolated\nowner_team: zeta-team\ncost_center: CC-4242\n"
+               "compliance_scope: []\nautomation_level: full\ncreated_by: hand\nlifecycle_state: active\n")
+    world.push("main", {f"accounts/{NAME}.yaml": account}, "straight to main")
+    result = world.push_run("apply-merged")
+    assert result.code == 1 and "not the merge of a pull request" in result.err
+    assert EMAIL not in accounts(orgsim)
