@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "apply",
     "import_",
     "reconcile",
+    "apply_merged",
 )
 
 
