@@ -10,10 +10,6 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from werkzeug.serving import make_server
-
-from ghfake.app import create_app
-
 
 def _user(text: str) -> tuple[str, str]:
     login, sep, token = text.partition(":")
@@ -43,6 +39,11 @@ def loopback(host: str) -> str:
 
 
 def serve(args: argparse.Namespace) -> None:
+    # Imported here so that argument errors answer at once, before Flask and the schemas load.
+    from werkzeug.serving import make_server
+
+    from ghfake.app import create_app
+
     args.data.mkdir(parents=True, exist_ok=True)
     # One access-log line per request drowns the schema-violation lines that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

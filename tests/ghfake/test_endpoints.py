@@ -106,6 +106,15 @@ def open_pull(repo: github.Repository.Repository, branch: str, path: str) -> git
     return repo.create_pull(title=branch, body="", head=branch, base="main")
 
 
+def test_issues_and_pulls_share_one_number_sequence(ghfake: RepoHandle) -> None:
+    repo = ghfake.github().get_repo(ghfake.full_name)
+    assert repo.create_issue("first").number == 1
+    pull = open_pull(repo, "p", "p.txt")
+    assert pull.number == 2 and repo.create_issue("third").number == 3
+    listed = {i.number: i.pull_request is not None for i in repo.get_issues()}
+    assert listed == {1: False, 2: True, 3: False}
+
+
 def test_pull_filters_close_reopen_and_squash(ghfake: RepoHandle) -> None:
     repo = ghfake.github("alice-token").get_repo(ghfake.full_name)
     one, two = open_pull(repo, "one", "one.txt"), open_pull(repo, "two", "two.txt")
