@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from yaml.nodes import MappingNode
+
 from reconciler import model
 from reconciler.load_yaml import Parsed, locate
 from reconciler.rules import RepositoryFiles, full_tags, ou_entries
@@ -42,7 +44,11 @@ def _source(parsed: Parsed, keypath: tuple[str | int, ...]) -> model.Source:
 
 
 def _field_sources(parsed: Parsed) -> dict[str, model.Source]:
-    sources = {key: _source(parsed, (key,)) for key in parsed.data}
+    assert isinstance(parsed.node, MappingNode)
+    sources = {
+        key.value: model.Source(parsed.path, value.start_mark.line + 1, value.start_mark.column + 1)
+        for key, value in parsed.node.value
+    }
     sources.update({_ALIASES[k]: s for k, s in sources.items() if k in _ALIASES})
     return sources
 

@@ -8,6 +8,7 @@ constructor because that silently keeps the last of duplicate keys and expands a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ class Parsed:
     node: Node | None = None
 
     @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+    @property
     def data(self) -> dict[str, Any]:
         """The top-level mapping (only called once the schema check passed)."""
         return self.value if isinstance(self.value, dict) else {}
@@ -50,7 +55,7 @@ class _Refused(Exception):
 def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Parsed:
     """Parse root/rel; append any problem to `problems` and return what could be read."""
     parsed = Parsed(rel)
-    text = _read_text(root / rel, rel, problems)
+    text = _read_text(os.path.join(root, rel), rel, problems)
     if text is None:
         return parsed
     if "\t" in text and _tab_problems(text, rel, problems):
@@ -77,24 +82,20 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Parsed:
     return parsed
 
 
-def _read_text(file: Path, rel: str, problems: list[Problem]) -> str | None:
+def _read_text(file: str, rel: str, problems: list[Problem]) -> str | None:
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(
-                Problem(
-                    rel,
-                    1,
-                    1,
-                    "E001",
-                    f"the file is {size} bytes; the limit is "
-                    f"{MAX_FILE_BYTES} bytes per file: split it or remove what it should not hold",
-                )
-            )
-            return None
-        data = file.read_bytes()
+        with open(file, "rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # never more: a huge file is refused, not loaded
+            size = os.fstat(stream.fileno()).st_size
     except OSError as exc:
         problems.append(Problem(rel, 1, 1, "E010", f"cannot read the file: {exc.strerror}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        message = (
+            f"the file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes per file: split it or remove "
+            "what it should not hold"
+        )
+        problems.append(Problem(rel, 1, 1, "E001", message))
         return None
     try:
         return data.decode("utf-8")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from reconciler import model
@@ -32,7 +31,7 @@ class RepositoryFiles:
 
     def account_names(self) -> set[str]:
         """Every account file's name, valid or not, so one bad file does not cascade."""
-        return {PurePosixPath(a.path).stem for a in self.accounts}
+        return {a.stem for a in self.accounts}
 
 
 def ou_entries(org: dict[str, Any]) -> list[tuple[int, str, dict[str, str]]]:
@@ -163,7 +162,7 @@ def _check_accounts(files: RepositoryFiles) -> list[Problem]:
 def _account_file_rules(account: Parsed) -> list[Problem]:
     data = account.data
     problems: list[Problem] = []
-    stem = PurePosixPath(account.path).stem
+    stem = account.stem
     if data["account_name"] != stem:
         problems.append(
             account.problem(

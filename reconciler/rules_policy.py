@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 from typing import Any
 
 from reconciler import model
@@ -40,7 +39,7 @@ def policy_type(data: dict[str, Any]) -> str:
 
 def _file_rules(policy: Parsed) -> list[Problem]:
     data, problems = policy.data, []
-    stem = PurePosixPath(policy.path).stem
+    stem = policy.stem
     if data["name"] != stem:
         problems.append(
             policy.problem(
