@@ -59,14 +59,19 @@ def user(urls: Urls, u: User) -> Json:
     }
 
 
-def private_user(urls: Urls, u: User, created_at: str) -> Json:
-    """The /user answer: the public user plus the account details only its owner sees."""
+def public_user(urls: Urls, u: User, created_at: str) -> Json:
+    """/users/{login}: the user with profile fields (all empty here) and counts."""
     details: Json = {key: None for key in ("name", "company", "blog", "location", "email", "hireable",
                                            "bio", "twitter_username")}
-    counts = {key: 0 for key in ("public_repos", "public_gists", "followers", "following", "collaborators",
-                                 "disk_usage", "owned_private_repos", "private_gists", "total_private_repos")}
-    return {**user(urls, u), **details, **counts, "created_at": created_at, "updated_at": created_at,
-            "two_factor_authentication": True}
+    counts = {key: 0 for key in ("public_repos", "public_gists", "followers", "following")}
+    return {**user(urls, u), **details, **counts, "created_at": created_at, "updated_at": created_at}
+
+
+def private_user(urls: Urls, u: User, created_at: str) -> Json:
+    """/user: the public user plus the account details only its owner sees."""
+    counts = {key: 0 for key in ("collaborators", "disk_usage", "owned_private_repos", "private_gists",
+                                 "total_private_repos")}
+    return {**public_user(urls, u, created_at), **counts, "two_factor_authentication": True}
 
 
 def repo(urls: Urls, meta: RepoMeta, bare: BareRepo, open_issues: int) -> Json:

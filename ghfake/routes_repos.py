@@ -34,7 +34,7 @@ def get_user(login: str) -> Response:
     found = server().store.users.get(login)
     if found is None:
         raise not_found()
-    return jsonify(render.user(urls(), found))
+    return jsonify(render.public_user(urls(), found, now()))
 
 
 @bp.get("/rate_limit")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, ValidationError
+from jsonschema.exceptions import best_match
 
 # Next to this module, not via importlib.resources("ghfake"): under pytest, tests/ghfake can
 # shadow the package name as a namespace package, and resources would then look in the tests.
@@ -52,10 +53,19 @@ def _compile(path: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
+def _describe(error: ValidationError) -> str:
+    # An anyOf failure says only "not valid under any of the given schemas"; the closest
+    # alternative's own error (jsonschema's best_match) tells what to fix.
+    if error.context:
+        error = best_match(error.context)
+    where = "/".join(str(p) for p in error.absolute_path) or "<root>"
+    return f"{where}: {error.message[:300]}"
+
+
 def schema_errors(schema: Any, body: Any) -> list[str]:
     """Every way `body` breaks `schema`, as readable one-liners (empty when it conforms)."""
     errors = sorted(Draft7Validator(schema).iter_errors(body), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(str(p) for p in e.absolute_path) or '<root>'}: {e.message[:300]}" for e in errors]
+    return [_describe(e) for e in errors]
 
 
 class SchemaChecker:

@@ -142,3 +142,16 @@ def test_repositories_created_through_the_api(ghfake: RepoHandle) -> None:
                          headers={"Authorization": "token alice-token"}, timeout=10)
     assert resp.status_code == 201 and resp.json()["private"] is True
     assert alice.get_repo("acme-org/infra").get_branches().totalCount == 0
+
+
+def test_rate_limit_users_and_commits(ghfake: RepoHandle) -> None:
+    gh = ghfake.github()
+    ghfake.set_rate_limit(50)
+    core = gh.get_rate_limit().resources.core
+    assert core.remaining == 49 and core.limit == 5000
+    assert gh.get_user("bob").type == "User"
+    repo = gh.get_repo(ghfake.full_name)
+    commit = repo.get_commit("main")
+    assert commit.sha == repo.get_branch("main").commit.sha and commit.commit.message == "Initial commit"
+    checked = ghfake.checked()
+    assert {"rate-limit/get", "users/get-by-username", "repos/get-commit"} <= checked.keys()
