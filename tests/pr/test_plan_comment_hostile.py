@@ -106,3 +106,11 @@ def test_publish_keeps_one_comment_and_writes_summary_and_output(ghfake: Any, tm
     assert env.output is not None and "has_changes<<" in env.output.read_text()
     assert "\ntrue\n" in env.output.read_text()
     assert next(c for c in comments if c.author == "bob").body.endswith("bob's copy")
+
+
+@pytest.mark.parametrize("text", ["::error::forged", "x\n::add-mask::y", "\r::stop-commands::z"])
+def test_text_plan_never_starts_a_log_line_with_a_workflow_command(text: str) -> None:
+    # The text plan goes to the job log, where a line starting with `::` is a runner command.
+    from reconciler.render import render_text
+
+    assert not [line for line in render_text(hostile_plan(text)).splitlines() if line.startswith("::")]
