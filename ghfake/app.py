@@ -8,7 +8,15 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from ghfake import control, routes_contents, routes_git, routes_issues, routes_pulls, routes_repos
+from ghfake import (
+    control,
+    routes_contents,
+    routes_git,
+    routes_issues,
+    routes_labels,
+    routes_pulls,
+    routes_repos,
+)
 from ghfake.api import ApiError, RateLimit, Server, server
 from ghfake.schema import SchemaChecker
 from ghfake.store import BOT_LOGIN, Store
@@ -74,7 +82,7 @@ def create_app(data_dir: Path, bot_token: str | None = None, users: dict[str, st
         store.add_user(login, token)
     auth_required = bot_token is not None or bool(users)
     app.extensions["ghfake"] = Server(store, SchemaChecker(), RateLimit(), auth_required)
-    for module in (routes_repos, routes_git, routes_contents, routes_pulls, routes_issues):
+    for module in (routes_repos, routes_git, routes_contents, routes_pulls, routes_issues, routes_labels):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     app.register_blueprint(control.bp)
     app.before_request(before)
