@@ -80,6 +80,9 @@ class Lifecycle:
         return {"CreateAccountStatus": creation.status()}
 
     def _failure_for(self, email: str, in_progress: list[Creation]) -> str | None:
+        local, _, domain = email.partition("@")
+        if not local or "." not in domain:
+            return "INVALID_EMAIL"
         taken = {a.email.lower() for a in self.backend.accounts}
         taken |= {c.email.lower() for c in in_progress}
         if email.lower() in taken:

@@ -37,7 +37,7 @@ class Organizations:
             "DetachPolicy": lambda b, p: policy_rules.check_detach(b, p),
             "CreateOrganizationalUnit": lambda b, p: ou_rules.check_create(b, self.settings, p),
             "UpdateOrganizationalUnit": self._rename_ou,
-            "DeleteOrganizationalUnit": lambda b, p: ou_rules.check_delete(b, p),
+            "DeleteOrganizationalUnit": self._delete_ou,
             "MoveAccount": lambda b, p: ou_rules.check_move(b, p),
             "TagResource": lambda b, p: policy_rules.check_taggable(b, p),
             "UntagResource": lambda b, p: policy_rules.check_taggable(b, p),
@@ -103,6 +103,13 @@ class Organizations:
     def _rename_ou(self, backend: Any, params: Params) -> Params:
         ou = ou_rules.rename(backend, params)
         return {"OrganizationalUnit": {"Id": ou.id, "Arn": ou.arn, "Name": ou.name}}
+
+    def _delete_ou(self, backend: Any, params: Params) -> None:
+        """moto leaves a deleted OU in its policies' targets; AWS drops the attachments with it."""
+        ou_rules.check_delete(backend, params)
+        ou = ou_rules.ou_or_fail(backend, params["OrganizationalUnitId"])
+        for policy in list(ou.attached_policies):
+            detach(policy, ou)
 
     def _resync(self, backend: Any, policy_type: str, enabled: bool) -> None:
         """AWS attaches FullAWSAccess everywhere on enabling SCPs, and detaches all on disabling."""

@@ -43,6 +43,13 @@ def test_reused_email_fails_with_email_already_exists(orgsim: OrgSim) -> None:
     assert wait_created(org, first["Id"])["State"] == "SUCCEEDED"
 
 
+def test_invalid_email_fails_with_invalid_email(orgsim: OrgSim) -> None:
+    """CreateAccountStatus FailureReason INVALID_EMAIL."""
+    org = orgsim.client()
+    request = org.create_account(AccountName="nomail", Email="not-an-address")["CreateAccountStatus"]
+    assert wait_created(org, request["Id"])["FailureReason"] == "INVALID_EMAIL"
+
+
 def test_account_limit_fails_with_account_limit_exceeded(orgsim: OrgSim) -> None:
     """Quotas: the organization's account quota (default 10, raised on request) -> ACCOUNT_LIMIT_EXCEEDED."""
     orgsim.configure(account_limit=2)

@@ -66,7 +66,10 @@ def test_only_empty_ous_can_be_deleted(orgsim: OrgSim) -> None:
         org.delete_organizational_unit(OrganizationalUnitId=ou)
     assert error_of(caught.value)[0] == "OrganizationalUnitNotEmptyException"
     org.move_account(AccountId=account, SourceParentId=ou, DestinationParentId=rid)
+    org.enable_policy_type(RootId=rid, PolicyType="SERVICE_CONTROL_POLICY")
     org.delete_organizational_unit(OrganizationalUnitId=ou)
+    targets = org.list_targets_for_policy(PolicyId="p-FullAWSAccess")["Targets"]
+    assert ou not in [t["TargetId"] for t in targets]
 
 
 def test_move_account_checks_source_and_destination(orgsim: OrgSim) -> None:
