@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reconciler.problems import Problem, show
 
 MAX_FILE_BYTES = 1_000_000  # the largest real file (a 10 KB policy) is far below this
+MAX_DEPTH = 50  # a real policy document nests 6 levels; deeper input only risks the recursion limit
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -157,10 +158,12 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def build(node: Node, *, check_aliases: bool) -> object:
     """Plain values from a node tree; refuses duplicate keys, merge keys, aliases and unknown tags."""
-    return _build(node, set() if check_aliases else None)
+    return _build(node, set() if check_aliases else None, 0)
 
 
-def _build(node: Node, seen: set[int] | None) -> object:
+def _build(node: Node, seen: set[int] | None, depth: int) -> object:
+    if depth > MAX_DEPTH:
+        raise _Refused(node, "E004", f"values are nested more than {MAX_DEPTH} levels deep; flatten them")
     if seen is not None:
         if id(node) in seen:
             raise _Refused(
@@ -172,18 +175,18 @@ def _build(node: Node, seen: set[int] | None) -> object:
     if isinstance(node, ScalarNode):
         return node.value if node.tag == STR_TAG else _scalar(node)
     if isinstance(node, SequenceNode):
-        return [_build(item, seen) for item in node.value]
+        return [_build(item, seen, depth + 1) for item in node.value]
     assert isinstance(node, MappingNode)
     result: dict[str, object] = {}
     for key_node, value_node in node.value:
         if key_node.tag == MERGE_TAG:
             raise _Refused(key_node, "E008", "YAML merge keys ('<<') are not supported; write the fields out")
-        key = _build(key_node, seen)
+        key = _build(key_node, seen, depth + 1)
         if not isinstance(key, str):
             raise _Refused(
                 key_node,
                 "E009",
-                f"the key {key_node.value!r} is read by YAML as "
+                f"the key {show(key_node.value)} is read by YAML as "
                 f'{_kind(key)}, not text; quote it: "{key_node.value}"',
             )
         if key in result:
@@ -192,7 +195,7 @@ def _build(node: Node, seen: set[int] | None) -> object:
                 "E007",
                 f"duplicate key {show(key)}: YAML would silently keep only the last one; remove one of them",
             )
-        result[key] = _build(value_node, seen)
+        result[key] = _build(value_node, seen, depth + 1)
     return result
 
 

@@ -24,7 +24,7 @@ class Problem:
     message: str  # what is wrong and what to do
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: error[{self.code}]: {clean(self.message)}"
+        return f"{clean(self.path)}:{self.line}:{self.column}: error[{self.code}]: {clean(self.message)}"
 
 
 def show(value: object) -> str:
@@ -68,8 +68,7 @@ def format_github(problems: Iterable[Problem]) -> str:
     """GitHub Actions workflow commands, escaped per the workflow-command rules."""
     lines = []
     for p in problems:
-        props = (
-            f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property(p.code)}"
-        )
+        where = f"file={_escape_property(clean(p.path))},line={p.line},col={p.column}"
+        props = f"{where},title={_escape_property(p.code)}"
         lines.append(f"::error {props}::{_escape_data(clean(p.message))}\n")
     return "".join(lines)
