@@ -40,3 +40,18 @@ def world_factory(orgsim: OrgSim, ghfake_server: GHFake, tmp_path: Path,
 @pytest.fixture
 def world(world_factory: Callable[..., World]) -> World:
     return world_factory()
+
+
+KEEP = ("cust-acme-prod.yaml", "cust-umbrella-prod.yaml", "data-science-lab.yaml")
+
+
+def _small(repo: Path) -> None:
+    """Three accounts, one per automation level: enough for the rules, quick to converge."""
+    for path in (repo / "accounts").glob("*.yaml"):
+        if path.name not in KEEP:
+            path.unlink()
+
+
+@pytest.fixture
+def small_world(world_factory: Callable[..., World]) -> World:
+    return world_factory(_small)

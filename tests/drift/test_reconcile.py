@@ -92,6 +92,10 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     before = world.sim.calls()
     report = world.reconcile_json()
     after = world.sim.calls()
+    assert set(report) == {"drift", "summary"}
+    assert all(set(d) == {"address", "kind", "remediation", "pull_request"} for d in report["drift"])
+    assert report["summary"] == {"in_sync": report["summary"]["in_sync"], "drifted": 19, "reverted": 10,
+                                 "pull_requests": 3}
     found = {d["address"]: (d["kind"], d["remediation"]) for d in report["drift"]}
     assert found == {
         "account.cust-acme-prod": ("modified", "reverted"),
@@ -107,6 +111,7 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
         "attachment.deny-leave-organization.ou:Security": ("unmanaged", "reverted"),
         "ou.Workloads/Staging": ("missing", "reverted"),
         "ou.Suspended": ("missing", "reverted"),
+        "attachment.quarantine-suspended.ou:Suspended": ("missing", "reverted"),
         "ou.Rogue": ("unmanaged", "reported"),
         "ou.Workloads/Stage": ("unmanaged", "reported"),
         "account.rogue-account": ("unmanaged", "pull_request"),
@@ -115,9 +120,11 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     }
     # Nothing destroyed: no close, no delete, no disable by the reconciler.
     assert all(after.get(op, 0) == before.get(op, 0) for op in DESTRUCTIVE)
+    tags = world.org().list_tags_for_resource(ResourceId=world.ids()["data-science-lab"])["Tags"]
+    assert {"Key": "cost-center", "Value": "CC-9999"} in tags  # manual: reported, left alone
     # What was reverted is back: the next plan has nothing left for it.
     reverted = {a for a, (_, r) in found.items() if r == "reverted"}
-    assert not (reverted | {"attachment.quarantine-suspended.ou:Suspended"}) & _remaining(world)
+    assert not reverted & _remaining(world)
     # One pull request per assisted drift, plus the import, each with the right edit.
     pulls = {p.head.ref: p for p in world.gh.github().get_repo(world.full_name).get_pulls(state="open")}
     assert set(pulls) == {"reconciler/drift/account-cust-umbrella-prod",
