@@ -38,12 +38,13 @@ def test_burst_is_throttled_without_retries(orgsim: OrgSim) -> None:
 
 @pytest.mark.parametrize("mode", ["standard", "adaptive"])
 def test_botocore_retry_gets_through(orgsim: OrgSim, mode: str) -> None:
-    """One token a second, burst one: each call right after another is throttled at first and
-    botocore's back-off retries it until the bucket has a token again."""
-    orgsim.configure(throttle=True, rates={"ListRoots": [1, 1]})
+    """Four tokens a second, burst one: the call right after the first is throttled and botocore's
+    back-off retries it until the bucket has a token again (adaptive mode then also slows the
+    client down, so later calls may need no retry)."""
+    orgsim.configure(throttle=True, rates={"ListRoots": [4, 1]})
     org = orgsim.client(retries={"max_attempts": 10, "mode": mode})
     attempts = [org.list_roots()["ResponseMetadata"]["RetryAttempts"] for _ in range(3)]
-    assert sum(attempts[1:]) >= 2
+    assert attempts[1] >= 1
     assert orgsim.calls()["ListRoots"] == 3 + sum(attempts)
 
 
