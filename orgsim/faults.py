@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("http500", "connection_reset", "latency", "create_account_failure")
+KINDS = ("http500", "connection_reset", "latency", "aws_error", "create_account_failure")
 
 
 @dataclass
@@ -17,6 +17,8 @@ class Fault:
     latency_ms: int = 0
     # for kind create_account_failure: the FailureReason the creation ends with
     reason: str = "CONCURRENT_ACCOUNT_MODIFICATION"
+    # for kind aws_error: the AWS error code answered (HTTP 400)
+    code: str = "ConcurrentModificationException"
 
 
 def parse_fault(body: dict[str, Any]) -> Fault:
@@ -33,7 +35,8 @@ def parse_fault(body: dict[str, Any]) -> Fault:
     if not isinstance(latency_ms, int) or latency_ms < 0:
         raise ValueError("latency_ms must be a non-negative integer")
     reason = body.get("reason", "CONCURRENT_ACCOUNT_MODIFICATION")
-    return Fault(operation, str(kind), count, latency_ms, str(reason))
+    code = body.get("code", "ConcurrentModificationException")
+    return Fault(operation, str(kind), count, latency_ms, str(reason), str(code))
 
 
 class FaultBook:

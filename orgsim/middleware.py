@@ -39,11 +39,13 @@ class OrgSimMiddleware:
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         operation = operation_name(headers, environ.get("QUERY_STRING", ""), body)
         self.sim.calls.add(operation)
-        fault = self.sim.faults.take(operation, ("http500", "connection_reset", "latency"))
+        fault = self.sim.faults.take(operation, ("http500", "connection_reset", "latency", "aws_error"))
         if fault is not None and fault.kind == "latency":
             time.sleep(fault.latency_ms / 1000)
         elif fault is not None and fault.kind == "connection_reset":
             return _reset_connection(environ, start_response)
+        elif fault is not None and fault.kind == "aws_error":
+            return _error(start_response, AwsError(fault.code, f"orgsim injected {fault.code}"))
         elif fault is not None:
             return _error(start_response, service_error())
         target = headers.get("x-amz-target", "")

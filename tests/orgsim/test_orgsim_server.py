@@ -95,6 +95,17 @@ def test_fault_latency_delays_but_answers(orgsim: OrgSim) -> None:
     assert client.list_roots()["Roots"]
 
 
+def test_fault_aws_error_answers_that_code(orgsim: OrgSim) -> None:
+    """ConcurrentModificationException: "AWS Organizations can't complete your request because it
+    conflicts with another attempt to modify the same entity" (injected, HTTP 400)."""
+    orgsim.inject_fault("MoveAccount", "aws_error", code="ConcurrentModificationException")
+    client = orgsim.client(retries={"total_max_attempts": 1, "mode": "standard"})
+    with pytest.raises(ClientError) as caught:
+        client.move_account(AccountId="111111111111", SourceParentId=root_id(client),
+                            DestinationParentId=root_id(client))
+    assert caught.value.response["Error"]["Code"] == "ConcurrentModificationException"
+
+
 def test_control_api_rejects_bad_input(orgsim: OrgSim) -> None:
     with pytest.raises(OrgSimError, match="kind must be one of"):
         orgsim.inject_fault("ListRoots", "explode")
