@@ -25,6 +25,8 @@ from reconciler.model import Organization
 from reconciler.reconcile_state import State
 
 FULL_EVERY = 4  # at a 15-minute schedule, a full scan at least hourly
+# CloudTrail delivers an event some minutes after the call (AWS: typically within 15 minutes).
+DELIVERY_DELAY = timedelta(minutes=20)
 SOURCE = "organizations.amazonaws.com"
 # Events the incremental path cannot follow by re-reading one account or policy.
 STRUCTURAL = frozenset({
@@ -84,7 +86,7 @@ def _time(value: Any) -> str:
 def full_scan_reason(state: State, desired: Organization, incremental: bool) -> str | None:
     if not incremental:
         return "requested"
-    if not state.last_run or not state.ids:
+    if not state.last_run or not state.last_full_scan or not state.ids:
         return "no earlier run"
     if state.runs_since_full + 1 >= FULL_EVERY:
         return f"every {FULL_EVERY}th run"
@@ -96,11 +98,11 @@ def full_scan_reason(state: State, desired: Organization, incremental: bool) -> 
 
 
 def read_live(client: AwsClient, desired: Organization, state: State, incremental: bool,
-              since: datetime) -> tuple[Organization, str, frozenset[str] | None]:
+              now: datetime) -> tuple[Organization, str, frozenset[str] | None]:
     """The live organization, how it was read, and (incremental) the addresses it covers."""
     reason = full_scan_reason(state, desired, incremental)
-    if reason is None:
-        found = touched(lookup_events(client, since - timedelta(minutes=1)))
+    if reason is None and state.last_run and state.last_full_scan:
+        found = touched(since_full_scan(client, state.last_run, state.last_full_scan))
         if found.structural:
             reason = f"CloudTrail shows {found.structural[0]}"
         else:
@@ -110,8 +112,20 @@ def read_live(client: AwsClient, desired: Organization, state: State, incrementa
     live = read_organization(client)
     state.ids = {"root": live.root_id, "ous": {o.path: o.ou_id for o in live.ous},
                  "policies": {p.name: p.policy_id for p in live.policies}}
-    state.runs_since_full = 0
+    state.runs_since_full, state.last_full_scan = 0, now.isoformat()
     return live, f"full ({reason})", None
+
+
+def since_full_scan(client: AwsClient, last_run: str, last_full_scan: str) -> list[dict[str, Any]]:
+    """Events since the last run, reaching back DELIVERY_DELAY for CloudTrail's late deliveries,
+    but none from before the last full scan: that scan saw their effects."""
+    floor = datetime.fromisoformat(last_full_scan)
+    start = max(datetime.fromisoformat(last_run) - DELIVERY_DELAY, floor)
+    return [e for e in lookup_events(client, start) if _after(e.get("EventTime"), floor)]
+
+
+def _after(value: Any, floor: datetime) -> bool:
+    return not isinstance(value, datetime) or value >= floor
 
 
 def _partial(client: AwsClient, desired: Organization, state: State, found: Touched

@@ -80,7 +80,7 @@ class State:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def seconds_between(start: str, end: str) -> float:

@@ -38,7 +38,7 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     now = now_iso()
     since = datetime.fromisoformat(state.last_run) if state.last_run else _at(now) - FIRST_RUN_LOOKBACK
     client = AwsClient()
-    live, scan, covered = read_live(client, desired, state, incremental, since)
+    live, scan, covered = read_live(client, desired, state, incremental, _at(now))
     drifts = detect(desired, live, plan(desired, live))
     audit = AuditLog(root / DEFAULT_PATH)
     ctx = Context(

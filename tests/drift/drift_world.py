@@ -78,3 +78,11 @@ def files_of(root: Path) -> dict[str, str]:
     return {n: (root / n).read_text() for n in names}
 
 
+
+
+def ou_id(org: Any, path: str) -> str:
+    parent = org.list_roots()["Roots"][0]["Id"]
+    for name in path.split("/"):
+        ous = org.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]
+        parent = next(o["Id"] for o in ous if o["Name"] == name)
+    return str(parent)

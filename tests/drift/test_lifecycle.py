@@ -5,24 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from drift_world import World
+from drift_world import World, ou_id
 from github import GithubException
 
 import reconciler.adapters.aws
 
 
-def _ou_id(org: Any, path: str) -> str:
-    parent = org.list_roots()["Roots"][0]["Id"]
-    for name in path.split("/"):
-        ous = org.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]
-        parent = next(o["Id"] for o in ous if o["Name"] == name)
-    return str(parent)
-
-
 def _move(world: World, name: str, source: str, target: str) -> None:
     org = world.org()
-    org.move_account(AccountId=world.ids()[name], SourceParentId=_ou_id(org, source),
-                     DestinationParentId=_ou_id(org, target))
+    org.move_account(AccountId=world.ids()[name], SourceParentId=ou_id(org, source),
+                     DestinationParentId=ou_id(org, target))
 
 
 def _parent(world: World, name: str) -> str:
@@ -43,7 +35,7 @@ def test_closed_pull_request_is_a_rejection_reverted_and_never_reopened(small_wo
 
     second = _by_address(world.reconcile_json())["account.cust-umbrella-prod"]
     assert second["remediation"] == "reverted"
-    assert _parent(world, "cust-umbrella-prod") == _ou_id(world.org(), "Workloads/Production")
+    assert _parent(world, "cust-umbrella-prod") == ou_id(world.org(), "Workloads/Production")
     assert "account.cust-umbrella-prod" not in _by_address(world.reconcile_json())
     assert repo.get_pulls(state="all").totalCount == 1
 
@@ -65,7 +57,7 @@ def test_kill_switch_detects_and_reports_but_changes_nothing(small_world: World)
     assert "account.cust-acme-prod: modified, skipped" in out
     assert "account.cust-umbrella-prod: modified, skipped" in out
     assert "report only" in summary.read_text()
-    assert _parent(world, "cust-acme-prod") == _ou_id(world.org(), "Sandbox")
+    assert _parent(world, "cust-acme-prod") == ou_id(world.org(), "Sandbox")
     assert world.gh.github().get_repo(world.full_name).get_pulls(state="all").totalCount == 0
 
 
@@ -74,7 +66,7 @@ def test_dry_run_changes_nothing_and_remembers_nothing(small_world: World) -> No
     _move(world, "cust-acme-prod", "Workloads/Production", "Sandbox")
     report = world.reconcile_json("--dry-run")
     assert _by_address(report)["account.cust-acme-prod"]["remediation"] == "skipped"
-    assert _parent(world, "cust-acme-prod") == _ou_id(world.org(), "Sandbox")
+    assert _parent(world, "cust-acme-prod") == ou_id(world.org(), "Sandbox")
     with pytest.raises(GithubException):
         world.gh.github().get_repo(world.full_name).get_git_ref("reconciler/state")
 
@@ -86,7 +78,7 @@ def test_manual_account_is_only_reported(small_world: World) -> None:
     assert _by_address(report)["account.data-science-lab"] == {
         "address": "account.data-science-lab", "kind": "modified", "remediation": "reported",
         "pull_request": None}
-    assert _parent(world, "data-science-lab") == _ou_id(world.org(), "Infrastructure")
+    assert _parent(world, "data-science-lab") == ou_id(world.org(), "Infrastructure")
     assert report["summary"] == {"in_sync": report["summary"]["in_sync"], "drifted": 1, "reverted": 0,
                                  "pull_requests": 0}
 

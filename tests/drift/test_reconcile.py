@@ -8,7 +8,7 @@ import subprocess
 import time
 from typing import Any
 
-from drift_world import World
+from drift_world import World, ou_id
 
 from reconciler.adapters.aws import AwsClient
 from reconciler.adapters.aws_read import read_organization
@@ -17,14 +17,6 @@ from reconciler.plan import plan
 
 DESTRUCTIVE = ("CloseAccount", "DeleteOrganizationalUnit", "DeletePolicy", "RemoveAccountFromOrganization",
                "DisablePolicyType")
-
-
-def _ou_id(org: Any, path: str) -> str:
-    parent = org.list_roots()["Roots"][0]["Id"]
-    for name in path.split("/"):
-        ous = org.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]
-        parent = next(o["Id"] for o in ous if o["Name"] == name)
-    return str(parent)
 
 
 def _policy_id(org: Any, name: str) -> str:
@@ -48,31 +40,31 @@ def _drift_everything(world: World) -> None:
     org, ids = world.org(), world.ids()
     # Full accounts: moved, re-tagged. (orgsim has no PutAccountName: renames are covered by
     # test_files.py and the rules tests.)
-    org.move_account(AccountId=ids["cust-acme-prod"], SourceParentId=_ou_id(org, "Workloads/Production"),
-                     DestinationParentId=_ou_id(org, "Sandbox"))
+    org.move_account(AccountId=ids["cust-acme-prod"], SourceParentId=ou_id(org, "Workloads/Production"),
+                     DestinationParentId=ou_id(org, "Sandbox"))
     org.tag_resource(ResourceId=ids["network-hub"], Tags=[{"Key": "owner-team", "Value": "intruders"}])
     # Assisted: moved and re-tagged; another re-tagged. Manual: re-tagged.
-    org.move_account(AccountId=ids["cust-umbrella-prod"], SourceParentId=_ou_id(org, "Workloads/Production"),
-                     DestinationParentId=_ou_id(org, "Infrastructure"))
+    org.move_account(AccountId=ids["cust-umbrella-prod"], SourceParentId=ou_id(org, "Workloads/Production"),
+                     DestinationParentId=ou_id(org, "Infrastructure"))
     org.tag_resource(ResourceId=ids["cust-umbrella-prod"], Tags=[{"Key": "incident", "Value": "INC-42"}])
     org.tag_resource(ResourceId=ids["shared-services"], Tags=[{"Key": "owner-team", "Value": "sre"}])
     org.tag_resource(ResourceId=ids["data-science-lab"], Tags=[{"Key": "cost-center", "Value": "CC-9999"}])
     # Managed policies: document edited, attachment removed, attachment added.
     org.update_policy(PolicyId=_policy_id(org, "deny-root-user"), Content=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-    org.detach_policy(PolicyId=_policy_id(org, "restrict-regions"), TargetId=_ou_id(org, "Sandbox"))
-    org.attach_policy(PolicyId=_policy_id(org, "deny-leave-organization"), TargetId=_ou_id(org, "Security"))
+    org.detach_policy(PolicyId=_policy_id(org, "restrict-regions"), TargetId=ou_id(org, "Sandbox"))
+    org.attach_policy(PolicyId=_policy_id(org, "deny-leave-organization"), TargetId=ou_id(org, "Security"))
     # OUs: created, renamed, deleted.
     org.create_organizational_unit(ParentId=org.list_roots()["Roots"][0]["Id"], Name="Rogue")
-    org.update_organizational_unit(OrganizationalUnitId=_ou_id(org, "Workloads/Staging"), Name="Stage")
-    org.delete_organizational_unit(OrganizationalUnitId=_ou_id(org, "Suspended"))
+    org.update_organizational_unit(OrganizationalUnitId=ou_id(org, "Workloads/Staging"), Name="Stage")
+    org.delete_organizational_unit(OrganizationalUnitId=ou_id(org, "Suspended"))
     # Unknown to the repository: an account and a policy.
     rogue = org.create_account(Email="rogue@example.com", AccountName="rogue-account")
     _wait_created(org, rogue["CreateAccountStatus"]["Id"])
     policy = org.create_policy(Name="rogue-scp", Description="made by hand", Type="SERVICE_CONTROL_POLICY",
                                Content=json.dumps({"Version": "2012-10-17", "Statement": [
                                    {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}))
-    org.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=_ou_id(org, "Sandbox"))
+    org.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=ou_id(org, "Sandbox"))
     # Gone: an account the repository lists is closed.
     org.close_account(AccountId=ids["sandbox-alice"])
 
