@@ -40,8 +40,8 @@ FAILURES = {
     "GOVCLOUD_ACCOUNT_ALREADY_EXISTS": "a GovCloud account already exists for this email; use another "
     "email in {file}",
 }
-BUSINESS = "AWS has not finished validating the management account's business details "
-"(a {reason} failure); complete them in the Billing console, then re-run"
+BUSINESS = ("AWS has not finished validating the management account's business details "
+            "(a {reason} failure); complete them in the Billing console, then re-run")
 
 
 def failure_text(reason: str | None, email: str, file: str) -> str:

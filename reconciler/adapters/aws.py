@@ -25,6 +25,7 @@ SessionFactory = Callable[[], boto3.Session]
 Response = dict[str, Any]
 
 MAX_ATTEMPTS: Final = 10
+MAX_MESSAGE: Final = 400
 PAGE_SIZE: Final = 20  # the largest page the Organizations list operations accept
 # Test seam for crash safety: the process SIGKILLs itself right after its Nth AWS call returns,
 # which is the worst moment (AWS acted, the reconciler recorded nothing).
@@ -57,7 +58,8 @@ class AwsClient:
         # Organizations is global and answers in us-east-1; a missing region is not an error.
         region = session.region_name or "us-east-1"
         config = Config(
-            retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+            # AWS_MAX_ATTEMPTS is boto3's own variable; an explicit Config would otherwise hide it.
+            retries={"mode": "adaptive", "max_attempts": _max_attempts()},
             connect_timeout=10,
             read_timeout=60,
             user_agent_extra="org-reconciler",
@@ -111,6 +113,11 @@ class AwsClient:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _max_attempts() -> int:
+    value = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_ATTEMPTS
+
+
 def request_id(response: Response) -> str | None:
     meta = response.get("ResponseMetadata", {})
     value = meta.get("RequestId")
@@ -128,6 +135,9 @@ def aws_error(operation: str, exc: ClientError) -> AwsError:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", "Unknown"))
     message = str(error.get("Message", "")).strip()
+    if message.startswith("<"):  # an HTML error page (a proxy, or an endpoint without this API)
+        message = "the endpoint answered with an HTML error page, not an AWS error"
+    message = message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "..."
     hint = HINTS.get(code)
     text = f"AWS refused {operation}: {code}: {message}" if message else f"AWS refused {operation}: {code}"
     return AwsError(f"{text} ({hint})" if hint else text)

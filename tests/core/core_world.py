@@ -38,19 +38,24 @@ def accounts_by_email(org: Any) -> dict[str, int]:
 
 
 PROJECT = Path(__file__).resolve().parents[2]
+FEW = ("cust-acme-prod", "log-archive", "sandbox-alice")  # a quicker sample: three accounts
 
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
-def make_repo(target: Path, source: Path = PROJECT) -> Path:
-    """A git repository holding a copy of a desired-state repository (the sample by default)."""
+def make_repo(target: Path, source: Path = PROJECT, accounts: tuple[str, ...] = ()) -> Path:
+    """A git repository holding a copy of a desired-state repository (the sample by default),
+    with only the named accounts when `accounts` is given."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(source / "organization.yaml", target / "organization.yaml")
     for directory in ("accounts", "policies"):
         if (source / directory).is_dir():
             shutil.copytree(source / directory, target / directory)
+    for path in (target / "accounts").glob("*.yaml") if accounts else ():
+        if path.stem not in accounts:
+            path.unlink()
     git(target, "init", "-q", "-b", "main")
     git(target, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
     git(target, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "desired state")

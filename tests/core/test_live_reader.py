@@ -88,9 +88,6 @@ def test_unreachable_endpoint_is_a_plain_error(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLESECRETKEY")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "do-not-print-me")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    from reconciler.adapters import aws as aws_module
-
-    monkeypatch.setattr(aws_module, "MAX_ATTEMPTS", 1)
     with pytest.raises(AwsError) as caught:
         read_organization(AwsClient())
     message = str(caught.value)
