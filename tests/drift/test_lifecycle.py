@@ -8,8 +8,6 @@ import pytest
 from drift_world import World, ou_id
 from github import GithubException
 
-import reconciler.adapters.aws
-
 
 def _move(world: World, name: str, source: str, target: str) -> None:
     org = world.org()
@@ -86,12 +84,12 @@ def test_manual_account_is_only_reported(small_world: World) -> None:
 def test_three_failures_open_one_issue_which_closes_on_success(small_world: World,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     world = small_world
-    # botocore reads max_attempts as retries: 0 means one attempt, so each fault fails a run.
-    monkeypatch.setattr(reconciler.adapters.aws, "MAX_ATTEMPTS", 0)
+    # botocore reads max_attempts as retries: 1 means two attempts, so two faults fail a run.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     _move(world, "cust-acme-prod", "Workloads/Production", "Sandbox")
     repo = world.gh.github().get_repo(world.full_name)
     for run in range(4):
-        world.sim.inject_fault("MoveAccount", "http500", count=1)
+        world.sim.inject_fault("MoveAccount", "http500", count=2)
         code, out, _ = world.reconcile()
         assert code == 1 and "account.cust-acme-prod: modified, skipped" in out
         issues = [i for i in repo.get_issues(state="all") if i.pull_request is None]
