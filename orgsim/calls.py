@@ -8,13 +8,13 @@ from collections import Counter
 from urllib.parse import parse_qs
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+ACCOUNT_PATHS = {"/putAccountName": "PutAccountName", "/getAccountInformation": "GetAccountInformation"}
 
 
-def operation_name(headers: dict[str, str], query: str, body: bytes) -> str:
-    """JSON protocols name the operation in X-Amz-Target, query protocols in Action.
-
-    REST protocols (S3 and the like) carry no operation name; they count as "METHOD /path-root".
-    """
+def operation_name(headers: dict[str, str], query: str, body: bytes, path: str = "") -> str:
+    """JSON protocols name the operation in X-Amz-Target, query protocols in Action, and the
+    Account Management API in its path (/putAccountName). Other REST protocols (S3 and the like)
+    carry no operation name; they count as "Unknown"."""
     target = headers.get("x-amz-target", "")
     if target:
         return target.rsplit(".", 1)[-1]
@@ -22,6 +22,8 @@ def operation_name(headers: dict[str, str], query: str, body: bytes) -> str:
         action = parse_qs(source).get("Action")
         if action:
             return action[0]
+    if path in ACCOUNT_PATHS:
+        return ACCOUNT_PATHS[path]
     return "Unknown"
 
 

@@ -32,12 +32,13 @@ def constraint(reason: str, message: str) -> AwsError:
     return AwsError("ConstraintViolationException", message, Reason=reason)
 
 
-def too_many_requests(message: str | None = None) -> AwsError:
+def too_many_requests(message: str | None = None, status: int = 400) -> AwsError:
     return AwsError(
         "TooManyRequestsException",
         message
         or "You have sent too many requests in too short a period of time. The quota helps protect "
         "against denial-of-service attacks. Try again later.",
+        status=status,
         Type="Throttling",
     )
 

@@ -12,8 +12,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from orgsim import control
-from orgsim.calls import access_key_id, operation_name
+from orgsim import account_api, control
+from orgsim.calls import ACCOUNT_PATHS, access_key_id, operation_name
 from orgsim.errors import JSON_CONTENT_TYPE, AwsError, service_error, too_many_requests
 from orgsim.sim import Sim
 
@@ -37,7 +37,7 @@ class OrgSimMiddleware:
             status, reply = control.handle(self.sim, environ["REQUEST_METHOD"], path, body)
             return _respond(start_response, status, json.dumps(reply).encode(), "application/json")
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
-        operation = operation_name(headers, environ.get("QUERY_STRING", ""), body)
+        operation = operation_name(headers, environ.get("QUERY_STRING", ""), body, path)
         self.sim.calls.add(operation)
         fault = self.sim.faults.take(operation, ("http500", "connection_reset", "latency", "aws_error"))
         if fault is not None and fault.kind == "latency":
@@ -49,23 +49,27 @@ class OrgSimMiddleware:
         elif fault is not None:
             return _error(start_response, service_error())
         target = headers.get("x-amz-target", "")
-        if self._throttled(operation, target):
-            return _error(start_response, too_many_requests())
+        account_api_call = (operation in ACCOUNT_PATHS.values()
+                            and "/account/aws4_request" in headers.get("authorization", ""))
+        if self._throttled(operation, target, account_api_call):
+            return _error(start_response, too_many_requests(status=429 if account_api_call else 400))
         try:
             if target.startswith(ORGANIZATIONS):
                 return self._organizations(environ, start_response, operation, body, headers)
             if target.endswith(LOOKUP_EVENTS):
                 return _json(start_response, self.sim.trail.lookup(_params(body)))
+            if account_api_call:
+                return self._account_api(start_response, operation, body, headers)
             if target == COST_AND_USAGE:
                 return _json(start_response, self.sim.spend.cost_and_usage(_params(body)))
         except AwsError as error:
             return _error(start_response, error)
         return self.app(environ, start_response)
 
-    def _throttled(self, operation: str, target: str) -> bool:
+    def _throttled(self, operation: str, target: str, account_api_call: bool) -> bool:
         if not self.sim.settings.throttle:
             return False
-        if not (target.startswith(ORGANIZATIONS) or target.endswith(LOOKUP_EVENTS)):
+        if not (target.startswith(ORGANIZATIONS) or target.endswith(LOOKUP_EVENTS) or account_api_call):
             return False
         return not self.sim.throttle.allow(operation, self.sim.settings.rates)
 
@@ -94,6 +98,19 @@ class OrgSimMiddleware:
                     trail.service_event(name, details)
                 self.sim.lifecycle.finished.clear()
         return _json(start_response, result)
+
+    def _account_api(self, start_response: StartResponse, operation: str, body: bytes,
+                     headers: dict[str, str]) -> Iterable[bytes]:
+        params = _params(body)
+        identity = self.sim.identity(access_key_id(headers))
+        with self.sim.lock:
+            try:
+                result = account_api.handle(operation, self.sim.settings.management_account_id, params)
+            except AwsError as error:
+                self.sim.trail.record(operation, params, {}, identity, error, source=account_api.SOURCE)
+                raise
+            self.sim.trail.record(operation, params, result, identity, source=account_api.SOURCE)
+        return _respond(start_response, 200, json.dumps(result).encode(), "application/json")
 
     def _call_moto(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
         captured: dict[str, Any] = {}

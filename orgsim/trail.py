@@ -29,7 +29,7 @@ _ID_KEYS = {
     "ResourceId": "AWS::Organizations::Resource",
     "CreateAccountRequestId": "AWS::Organizations::CreateAccountRequest",
 }
-READ_PREFIXES = ("Describe", "List")
+READ_PREFIXES = ("Describe", "List", "Get")
 
 
 @dataclass
@@ -41,10 +41,11 @@ class Event:
     access_key: str
     resources: list[dict[str, str]]
     detail: dict[str, Any]
+    source: str = SOURCE
 
     def summary(self) -> dict[str, Any]:
         return {"EventId": self.event_id, "EventName": self.name, "ReadOnly": "false",
-                "AccessKeyId": self.access_key, "EventTime": self.time, "EventSource": SOURCE,
+                "AccessKeyId": self.access_key, "EventTime": self.time, "EventSource": self.source,
                 "Username": self.username, "Resources": self.resources,
                 "CloudTrailEvent": json.dumps(self.detail)}
 
@@ -78,14 +79,14 @@ class Trail:
             self._events.clear()
 
     def record(self, name: str, params: dict[str, Any], result: dict[str, Any],
-               identity: tuple[str, str], error: AwsError | None = None) -> None:
+               identity: tuple[str, str], error: AwsError | None = None, source: str = SOURCE) -> None:
         if name.startswith(READ_PREFIXES):
             return
         username, access_key = identity
         now = time.time()
         detail: dict[str, Any] = {
             "eventVersion": "1.08", "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-            "eventSource": SOURCE, "eventName": name, "awsRegion": "us-east-1",
+            "eventSource": source, "eventName": name, "awsRegion": "us-east-1",
             "userIdentity": {"type": "IAMUser", "userName": username, "accessKeyId": access_key,
                              "accountId": self.account_id,
                              "arn": f"arn:aws:iam::{self.account_id}:user/{username}"},
@@ -94,7 +95,8 @@ class Trail:
         }
         if error is not None:
             detail.update(errorCode=error.code, errorMessage=error.message)
-        event = Event(str(uuid.uuid4()), name, now, username, access_key, _resources(params, result), detail)
+        event = Event(str(uuid.uuid4()), name, now, username, access_key, _resources(params, result), detail,
+                      source)
         with self._lock:
             self._events.append(event)
 
@@ -125,7 +127,7 @@ def _matches(event: Event, attributes: list[dict[str, str]]) -> bool:
         key, value = attribute.get("AttributeKey"), attribute.get("AttributeValue")
         if key == "EventName" and event.name != value:
             return False
-        if key == "EventSource" and value != SOURCE:
+        if key == "EventSource" and value != event.source:
             return False
         if key == "Username" and event.username != value:
             return False

@@ -108,3 +108,22 @@ def test_paths_on_accounts_and_ous(orgsim: OrgSim) -> None:
     assert by_id["111111111111"]["Paths"] == [f"{org_id}/{rid}/111111111111/"]
     in_parent = org.list_accounts_for_parent(ParentId=child["Id"])["Accounts"]
     assert in_parent[0]["Paths"] == expected
+
+
+def test_put_account_name_renames_the_account(orgsim: OrgSim) -> None:
+    """Account Management API PutAccountName / GetAccountInformation (moto lacks them): the new name
+    shows in Organizations; the call is in CloudTrail with EventSource account.amazonaws.com."""
+    org = orgsim.client()
+    account_id = create_account(org, "old-name")
+    account = orgsim.client("account")
+    account.put_account_name(AccountId=account_id, AccountName="new-name")
+    assert org.describe_account(AccountId=account_id)["Account"]["Name"] == "new-name"
+    info = account.get_account_information(AccountId=account_id)
+    assert (info["AccountName"], info["AccountState"]) == ("new-name", "ACTIVE")
+    with pytest.raises(ClientError) as caught:
+        account.put_account_name(AccountId="999999999999", AccountName="x")
+    assert error_of(caught.value)[0] == "ResourceNotFoundException"
+    assert orgsim.calls()["PutAccountName"] == 2
+    events = orgsim.client("cloudtrail").lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "account.amazonaws.com"}])
+    assert [e["EventName"] for e in events["Events"]] == ["PutAccountName", "PutAccountName"]

@@ -62,3 +62,14 @@ def test_throttle_off_never_throttles(orgsim: OrgSim) -> None:
     for _ in range(BURST * 2):
         org.list_roots()
     assert orgsim.calls()["ListRoots"] == BURST * 2
+
+
+def test_put_account_name_is_throttled_at_its_published_rate(orgsim: OrgSim) -> None:
+    """Account Management quotas: PutAccountName 1 request per second, burst 1; that API answers
+    TooManyRequestsException with HTTP 429."""
+    orgsim.configure(throttle=True)
+    account = orgsim.client("account", retries={"total_max_attempts": 1, "mode": "standard"})
+    errors = _burst(lambda: account.put_account_name(AccountName="management-renamed"), 3)
+    assert errors
+    assert error_of(errors[0])[0] == "TooManyRequestsException"
+    assert errors[0].response["ResponseMetadata"]["HTTPStatusCode"] == 429
