@@ -33,9 +33,19 @@ class Attribution:
 
 
 def branch_for(drift: Drift) -> str:
-    prefix = IMPORT_PREFIX if drift.decision == "import_pr" else BRANCH_PREFIX
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", drift.address).strip("-").lower()
-    return prefix + slug[:100]
+    return branches_for(drift.address)[drift.decision == "import_pr"]
+
+
+def branches_for(address: str) -> tuple[str, str]:
+    """The drift branch and the import branch of an address."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", address).strip("-").lower()[:100]
+    return BRANCH_PREFIX + slug, IMPORT_PREFIX + slug
+
+
+def retired(body: str) -> str:
+    """The body with its marker defused: closing a pull request whose drift went away by itself
+    is no rejection, so the same drift later must get a pull request again."""
+    return _MARKER.sub("<!-- reconciler:drift-resolved -->", body)
 
 
 def marker(drift: Drift) -> str:

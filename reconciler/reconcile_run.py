@@ -10,8 +10,9 @@ from typing import Any, Protocol
 
 from reconciler.audit import AuditLog
 from reconciler.drift import Drift, managed_addresses
+from reconciler.drift_pr import branches_for, retired
 from reconciler.model import Organization
-from reconciler.pull_requests import Issue
+from reconciler.pull_requests import Issue, PullRequest
 from reconciler.reconcile_state import (
     Failure,
     State,
@@ -26,6 +27,11 @@ from reconciler.remediate import Context, Outcome, remediate
 
 ISSUE_MARKER = "<!-- reconciler:remediation-failure {} -->"
 TTR_KEPT = 200  # recent times to remediate kept in the state, for the summary's median
+
+
+class Pulls(Protocol):
+    def pulls_for_branch(self, head: str) -> list[PullRequest]: ...
+    def close_pull_request(self, number: int, body: str, comment: str) -> None: ...
 
 
 class Issues(Protocol):
@@ -61,8 +67,10 @@ class Report:
         return {"drift": drift, "summary": self.summary()}
 
 
-def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: State, issues: Issues,
-        audit: AuditLog, now: str, covered: frozenset[str] | None = None) -> Report:
+def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: State,
+        github: tuple[Pulls, Issues], audit: AuditLog, now: str, covered: frozenset[str] | None = None
+        ) -> Report:
+    pulls, issues = github
     current: dict[str, tuple[str, str]] = {d.address: (d.fingerprint, d.kind) for d in drifts}
     gone = observe(state, current, now, covered)
     for drift in drifts:
@@ -75,6 +83,8 @@ def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: Sta
     for address, first_seen in gone.items():
         _remediated(report, audit, state, address, first_seen, now, "resolved")
         _close(issues, state.failures.pop(address, None), address, report, "the drift is gone")
+        if ctx.act:
+            _retire_pulls(pulls, address, report)
     if ctx.act:
         for outcome in report.outcomes:
             _book(outcome, state, issues, audit, report, now)
@@ -115,6 +125,16 @@ def _remediated(report: Report, audit: AuditLog, state: State, address: str, fir
 def state_ttr(state: State, report: Report) -> list[float]:
     state.ttr = [*state.ttr, *report.remediated.values()][-TTR_KEPT:]
     return list(state.ttr)
+
+
+def _retire_pulls(pulls: Pulls, address: str, report: Report) -> None:
+    """A drift that went away (merged, or undone by hand) leaves no pull request open behind it."""
+    for branch in branches_for(address):
+        for pull in pulls.pulls_for_branch(branch):
+            if pull.state == "open":
+                pulls.close_pull_request(pull.number, retired(pull.body),
+                                         "Closing: AWS and the repository agree again on this.")
+                report.issues.append(f"closed pull request #{pull.number} for {address}: no drift left")
 
 
 def _marker(address: str) -> str:

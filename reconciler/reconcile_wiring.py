@@ -47,7 +47,8 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
         files_for=lambda d: _files(d, drifts, desired, root),
         who=lambda d: _who(client, d, since),
     )
-    report = run(desired, drifts, ctx, state, github or _NoGitHub(), audit, now, covered)
+    port = github or _NoGitHub()
+    report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
     if github is not None and not dry_run:
         state.last_run, state.repository = now, fingerprint(desired)

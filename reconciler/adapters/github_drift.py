@@ -31,6 +31,13 @@ class DriftGitHubClient(GitHubClient):
             return sorted(found, key=lambda p: p.number, reverse=True)
         return _call(f"look for pull requests from {head}", find)
 
+    def close_pull_request(self, number: int, body: str, comment: str) -> None:
+        def close() -> None:
+            pull = self._repo.get_pull(number)
+            pull.create_issue_comment(comment)
+            pull.edit(body=body, state="closed")
+        _call(f"close pull request #{number}", close)
+
     def open_issues(self) -> list[Issue]:
         def fetch() -> list[Issue]:
             return [Issue(i.number, i.title or "", i.body or "", i.user.login)

@@ -99,3 +99,17 @@ def test_three_failures_open_one_issue_which_closes_on_success(small_world: Worl
     assert code == 0 and "account.cust-acme-prod: modified, reverted" in out
     issues = [i for i in repo.get_issues(state="all") if i.pull_request is None]
     assert [i.state for i in issues] == ["closed"]
+
+
+def test_drift_undone_by_hand_closes_its_pull_request_without_rejecting(small_world: World) -> None:
+    world = small_world
+    _move(world, "cust-umbrella-prod", "Workloads/Production", "Infrastructure")
+    first = _by_address(world.reconcile_json())["account.cust-umbrella-prod"]
+    _move(world, "cust-umbrella-prod", "Infrastructure", "Workloads/Production")
+    assert "account.cust-umbrella-prod" not in _by_address(world.reconcile_json())
+    repo = world.gh.github().get_repo(world.full_name)
+    assert [p.state for p in repo.get_pulls(state="all")] == ["closed"]
+
+    _move(world, "cust-umbrella-prod", "Workloads/Production", "Infrastructure")  # the same drift again
+    again = _by_address(world.reconcile_json())["account.cust-umbrella-prod"]
+    assert again["remediation"] == "pull_request" and again["pull_request"] != first["pull_request"]
