@@ -8,7 +8,7 @@ import subprocess
 import time
 from typing import Any
 
-from drift_world import World, ou_id
+from drift_world import INTRUDER, World, ou_id
 
 from reconciler.adapters.aws import AwsClient
 from reconciler.adapters.aws_read import read_organization
@@ -38,16 +38,17 @@ def _wait_created(org: Any, request_id: str) -> str:
 
 def _drift_everything(world: World) -> None:
     org, ids = world.org(), world.ids()
-    # Full accounts: moved, re-tagged. (orgsim has no PutAccountName: renames are covered by
-    # test_files.py and the rules tests.)
+    account = world.sim.client("account", access_key_id=INTRUDER)
+    # Full accounts: moved, renamed, re-tagged.
     org.move_account(AccountId=ids["cust-acme-prod"], SourceParentId=ou_id(org, "Workloads/Production"),
                      DestinationParentId=ou_id(org, "Sandbox"))
+    account.put_account_name(AccountId=ids["sandbox-bob"], AccountName="sandbox-robert")
     org.tag_resource(ResourceId=ids["network-hub"], Tags=[{"Key": "owner-team", "Value": "intruders"}])
-    # Assisted: moved and re-tagged; another re-tagged. Manual: re-tagged.
+    # Assisted: moved and re-tagged; another renamed. Manual: re-tagged.
     org.move_account(AccountId=ids["cust-umbrella-prod"], SourceParentId=ou_id(org, "Workloads/Production"),
                      DestinationParentId=ou_id(org, "Infrastructure"))
     org.tag_resource(ResourceId=ids["cust-umbrella-prod"], Tags=[{"Key": "incident", "Value": "INC-42"}])
-    org.tag_resource(ResourceId=ids["shared-services"], Tags=[{"Key": "owner-team", "Value": "sre"}])
+    account.put_account_name(AccountId=ids["shared-services"], AccountName="shared-platform")
     org.tag_resource(ResourceId=ids["data-science-lab"], Tags=[{"Key": "cost-center", "Value": "CC-9999"}])
     # Managed policies: document edited, attachment removed, attachment added.
     org.update_policy(PolicyId=_policy_id(org, "deny-root-user"), Content=json.dumps(
@@ -79,6 +80,11 @@ def _show(world: World, branch: str, path: str) -> str:
                            f"{branch}:{path}"], check=True, capture_output=True, text=True).stdout
 
 
+def _files_on(world: World, branch: str) -> str:
+    return subprocess.run(["git", "--git-dir", str(world.gh.bare_path(world.full_name)), "ls-tree", "-r",
+                           "--name-only", branch], check=True, capture_output=True, text=True).stdout
+
+
 def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     _drift_everything(world)
     before = world.sim.calls()
@@ -86,12 +92,13 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     after = world.sim.calls()
     assert set(report) == {"drift", "summary"}
     assert all(set(d) == {"address", "kind", "remediation", "pull_request"} for d in report["drift"])
-    assert report["summary"] == {"in_sync": report["summary"]["in_sync"], "drifted": 19, "reverted": 10,
+    assert report["summary"] == {"in_sync": report["summary"]["in_sync"], "drifted": 20, "reverted": 11,
                                  "pull_requests": 3}
     found = {d["address"]: (d["kind"], d["remediation"]) for d in report["drift"]}
     assert found == {
         "account.cust-acme-prod": ("modified", "reverted"),
         "account.network-hub": ("modified", "reverted"),
+        "account.sandbox-bob": ("modified", "reverted"),
         "account.integration-staging": ("modified", "reverted"),
         "account.workloads-staging": ("modified", "reverted"),
         "account.cust-umbrella-prod": ("modified", "pull_request"),
@@ -125,8 +132,12 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     umbrella = _show(world, "reconciler/drift/account-cust-umbrella-prod", "accounts/cust-umbrella-prod.yaml")
     assert "ou: Infrastructure" in umbrella and "incident: INC-42" in umbrella
     assert "# yaml-language-server" in umbrella  # the person's comments survive
-    shared = _show(world, "reconciler/drift/account-shared-services", "accounts/shared-services.yaml")
-    assert "owner_team: sre" in shared
+    renamed = _show(world, "reconciler/drift/account-shared-services", "accounts/shared-platform.yaml")
+    assert "account_name: shared-platform" in renamed
+    assert "accounts/shared-services.yaml" not in _files_on(world, "reconciler/drift/account-shared-services")
+    names = world.ids()
+    assert "sandbox-bob" in names and "sandbox-robert" not in names  # full: renamed back
+    assert "shared-platform" in names  # assisted: left for people to decide
     imported = _show(world, "reconciler/import/account-rogue-account", "accounts/rogue-account.yaml")
     assert "email: rogue@example.com" in imported
     body = pulls["reconciler/drift/account-cust-umbrella-prod"].body
