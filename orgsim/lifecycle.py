@@ -107,7 +107,9 @@ class Lifecycle:
         backend = self.backend
         if account_id == self.settings.management_account_id:
             raise constraint("CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
-                             "You can't close the management account with this API.")
+                             "You attempted to close the management account. To close the management "
+                             "account for the organization, you must first either remove or close "
+                             "all member accounts in the organization.")
         account = next((a for a in backend.accounts if a.id == account_id), None)
         if account is None:
             raise AwsError("AccountNotFoundException", "You specified an account that doesn't exist.")
@@ -123,7 +125,8 @@ class Lifecycle:
     def _check_close_quotas(self, backend: Any) -> None:
         if len(self.pending_close) >= MAX_CLOSURES_IN_PROGRESS:
             raise constraint("CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED",
-                             "You have exceeded close account request limit. Try again later.")
+                             "You attempted to exceed the number of accounts that you can close at "
+                             "a time.")
         members = [a for a in backend.accounts if a.id != self.settings.management_account_id]
         quota = min(1000, max(10, len(members) // 10))
         recent = [t for t in self.closures.values() if t > time.time() - CLOSE_WINDOW_SECONDS]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from orgsim import ou_rules, policy_rules
+from orgsim import ou_rules, policy_rules, tag_rules
 from orgsim.backend import detach, find_account, org_backend, path_of, sync_default_attachments
 from orgsim.errors import AwsError
 from orgsim.faults import FaultBook
@@ -30,16 +30,16 @@ class Organizations:
             "ListCreateAccountStatus": self._list_create_status,
             "CloseAccount": self._close_account,
             "RemoveAccountFromOrganization": self._remove_account,
-            "CreatePolicy": lambda b, p: policy_rules.check_content(p["Type"], p["Content"]),
+            "CreatePolicy": self._create_policy,
             "UpdatePolicy": self._update_policy,
             "DeletePolicy": lambda b, p: _none(policy_rules.check_mutable(b, p["PolicyId"])),
             "AttachPolicy": lambda b, p: policy_rules.check_attach(b, self.settings, p),
             "DetachPolicy": lambda b, p: policy_rules.check_detach(b, p),
-            "CreateOrganizationalUnit": lambda b, p: ou_rules.check_create(b, self.settings, p),
+            "CreateOrganizationalUnit": self._create_ou,
             "UpdateOrganizationalUnit": self._rename_ou,
             "DeleteOrganizationalUnit": self._delete_ou,
             "MoveAccount": lambda b, p: ou_rules.check_move(b, p),
-            "TagResource": lambda b, p: policy_rules.check_taggable(b, p),
+            "TagResource": self._tag_resource,
             "UntagResource": lambda b, p: policy_rules.check_taggable(b, p),
             "ListTagsForResource": lambda b, p: policy_rules.check_taggable(b, p),
         }
@@ -72,8 +72,21 @@ class Organizations:
         return result
 
     def _create_account(self, backend: Any, params: Params) -> Params:
+        tag_rules.check_tags(list(params.get("Tags") or []))
         fault = self.faults.take("CreateAccount", ("create_account_failure",))
         return self.lifecycle.create(params, fault.reason if fault else None)
+
+    def _tag_resource(self, backend: Any, params: Params) -> None:
+        policy_rules.check_taggable(backend, params)
+        tag_rules.check_tag_resource(backend, params)
+
+    def _create_policy(self, backend: Any, params: Params) -> None:
+        tag_rules.check_tags(list(params.get("Tags") or []))
+        policy_rules.check_content(params["Type"], params["Content"])
+
+    def _create_ou(self, backend: Any, params: Params) -> None:
+        tag_rules.check_tags(list(params.get("Tags") or []))
+        ou_rules.check_create(backend, self.settings, params)
 
     def _list_create_status(self, backend: Any, params: Params) -> Params:
         statuses = self.lifecycle.statuses(params.get("States"))

@@ -25,7 +25,7 @@ MALFORMED = "The provided policy document doesn't meet the requirements of the s
 def check_content(policy_type: str, content: str) -> None:
     if len(content) > MAX_CHARS.get(policy_type, 10000):
         raise constraint("POLICY_CONTENT_LIMIT_EXCEEDED",
-                         "You have exceeded the maximum policy size.")
+                         "You attempted to create a policy that is larger than the maximum size.")
     try:
         document = json.loads(content)
     except ValueError as exc:
@@ -69,8 +69,8 @@ def check_taggable(backend: Any, params: dict[str, Any]) -> None:
 def check_mutable(backend: Any, policy_id: str) -> Any:
     policy = policy_or_fail(backend, policy_id)
     if policy.aws_managed:
-        raise AwsError("AccessDeniedException",
-                       "You can't modify or delete an AWS managed policy.")
+        raise invalid_input("IMMUTABLE_POLICY", "You specified a policy that is managed by AWS and "
+                            "can't be modified.")
     return policy
 
 

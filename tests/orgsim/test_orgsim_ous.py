@@ -127,3 +127,23 @@ def test_put_account_name_renames_the_account(orgsim: OrgSim) -> None:
     events = orgsim.client("cloudtrail").lookup_events(
         LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "account.amazonaws.com"}])
     assert [e["EventName"] for e in events["Events"]] == ["PutAccountName", "PutAccountName"]
+
+
+def test_tag_limits(orgsim: OrgSim) -> None:
+    """Organizations tags: at most 50 per resource (ConstraintViolation MAX_TAG_LIMIT_EXCEEDED),
+    keys up to 128 and values up to 256 characters (InvalidInput MAX_LENGTH_EXCEEDED), no key twice
+    in one request (DUPLICATE_TAG_KEY)."""
+    org = orgsim.client()
+    ou = _ou(org, root_id(org), "Tagged")["Id"]
+    org.tag_resource(ResourceId=ou, Tags=[{"Key": f"k{n}", "Value": "v"} for n in range(49)])
+    org.tag_resource(ResourceId=ou, Tags=[{"Key": "k0", "Value": "again"}, {"Key": "k49", "Value": "v"}])
+    with pytest.raises(ClientError) as too_many:
+        org.tag_resource(ResourceId=ou, Tags=[{"Key": "k50", "Value": "v"}])
+    assert error_of(too_many.value) == ("ConstraintViolationException", "MAX_TAG_LIMIT_EXCEEDED")
+    with pytest.raises(ClientError) as too_long:
+        org.create_organizational_unit(ParentId=root_id(org), Name="Long",
+                                       Tags=[{"Key": "k", "Value": "v" * 257}])
+    assert error_of(too_long.value) == ("InvalidInputException", "MAX_LENGTH_EXCEEDED")
+    with pytest.raises(ClientError) as twice:
+        org.tag_resource(ResourceId=ou, Tags=[{"Key": "k0", "Value": "a"}, {"Key": "k0", "Value": "b"}])
+    assert error_of(twice.value) == ("InvalidInputException", "DUPLICATE_TAG_KEY")

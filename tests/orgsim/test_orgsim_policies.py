@@ -135,14 +135,15 @@ def test_duplicate_attachment_is_refused(orgsim: OrgSim) -> None:
 
 
 def test_aws_managed_policy_is_immutable(orgsim: OrgSim) -> None:
-    """FullAWSAccess is AWS managed (AwsManaged true): it cannot be edited, deleted or tagged."""
+    """FullAWSAccess is AWS managed: InvalidInputException IMMUTABLE_POLICY ("a policy that is
+    managed by AWS and can't be modified") for UpdatePolicy and DeletePolicy; tagging it fails too."""
     org = orgsim.client()
     with pytest.raises(ClientError) as updated:
         org.update_policy(PolicyId="p-FullAWSAccess", Content=scp())
-    assert error_of(updated.value)[0] == "AccessDeniedException"
+    assert error_of(updated.value) == ("InvalidInputException", "IMMUTABLE_POLICY")
     with pytest.raises(ClientError) as deleted:
         org.delete_policy(PolicyId="p-FullAWSAccess")
-    assert error_of(deleted.value)[0] == "AccessDeniedException"
+    assert error_of(deleted.value) == ("InvalidInputException", "IMMUTABLE_POLICY")
     with pytest.raises(ClientError) as tagged:
         org.tag_resource(ResourceId="p-FullAWSAccess", Tags=[{"Key": "a", "Value": "b"}])
     assert error_of(tagged.value)[0] == "InvalidInputException"

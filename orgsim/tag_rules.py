@@ -1,0 +1,38 @@
+"""AWS's checks on tags of Organizations resources (accounts, OUs, roots, policies).
+
+Source: botocore's Organizations service model: Tag Key 1-128 and Value 0-256 characters,
+InvalidInputException reasons MAX_LENGTH_EXCEEDED and DUPLICATE_TAG_KEY, and
+ConstraintViolationException MAX_TAG_LIMIT_EXCEEDED (50 tags per resource, per the User Guide).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orgsim.backend import find_target
+from orgsim.errors import constraint, invalid_input
+
+MAX_TAGS = 50
+MAX_KEY = 128
+MAX_VALUE = 256
+
+
+def check_tags(tags: list[dict[str, str]], existing: dict[str, str] | None = None) -> None:
+    keys = [tag.get("Key", "") for tag in tags]
+    if len(set(keys)) != len(keys):
+        raise invalid_input("DUPLICATE_TAG_KEY",
+                            "Tag keys must be unique among the tags attached to the same entity.")
+    for tag in tags:
+        if len(tag.get("Key", "")) > MAX_KEY or len(tag.get("Value", "")) > MAX_VALUE:
+            raise invalid_input("MAX_LENGTH_EXCEEDED",
+                                "You provided a string parameter that is longer than allowed.")
+    if len(set(existing or {}) | set(keys)) > MAX_TAGS:
+        raise constraint("MAX_TAG_LIMIT_EXCEEDED",
+                         "You have exceeded the number of tags allowed on this resource.")
+
+
+def check_tag_resource(backend: Any, params: dict[str, Any]) -> None:
+    resource = find_target(backend, params.get("ResourceId", ""))
+    if resource is None:
+        resource = next((p for p in backend.policies if p.id == params.get("ResourceId")), None)
+    check_tags(list(params.get("Tags") or []), resource.tags if resource is not None else None)
