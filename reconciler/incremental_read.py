@@ -14,15 +14,15 @@ from reconciler.model import Account, Organization, Policy, metadata_from_tags
 
 
 def read_accounts(client: AwsClient, baseline: Organization, ids: Iterable[str]) -> tuple[Account, ...]:
-    """The baseline's accounts, those in `ids` as AWS has them now (or gone, when AWS says so)."""
+    """The baseline's accounts, those in `ids` as AWS has them now."""
     wanted = set(ids)
     ou_paths = {str(o.ou_id): o.path for o in baseline.ous if o.ou_id}
     fresh = {i: _account(client, i, str(baseline.root_id), ou_paths) for i in sorted(wanted)}
     kept = [a for a in baseline.accounts if a.account_id not in wanted]
-    return (*kept, *(a for a in fresh.values() if a is not None))
+    return (*kept, *fresh.values())
 
 
-def _account(client: AwsClient, account_id: str, root_id: str, ou_paths: dict[str, str]) -> Account | None:
+def _account(client: AwsClient, account_id: str, root_id: str, ou_paths: dict[str, str]) -> Account:
     item = client.call("DescribeAccount", AccountId=account_id)["Account"]
     parents = client.call("ListParents", ChildId=account_id)["Parents"]
     tags = {t["Key"]: t["Value"] for t in client.pages("ListTagsForResource", "Tags", ResourceId=account_id)}
