@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> None:
         management_account_id=args.management_account_id,
         account_limit=args.account_limit,
     )
+    if args.create_account_seconds < 0 or (args.close_account_seconds or 0) < 0:
+        raise SystemExit("orgsim: delays cannot be negative")
     from orgsim.server import serve
 
-    serve(args.host, args.port, settings)
+    try:
+        serve(args.host, args.port, settings)
+    except OSError as exc:
+        raise SystemExit(f"orgsim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc

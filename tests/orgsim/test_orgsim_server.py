@@ -33,6 +33,15 @@ def test_serve_refuses_non_loopback_host() -> None:
     assert "loopback" in result.stderr
 
 
+def test_serve_reports_a_busy_port(orgsim_server: OrgSim) -> None:
+    port = orgsim_server.url.rsplit(":", 1)[1]
+    result = subprocess.run([sys.executable, "-m", "orgsim", "serve", "--port", port],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"Port {port} is in use" in result.stderr  # werkzeug's own message
+    assert "Traceback" not in result.stderr
+
+
 def test_organization_exists_with_management_account_and_nothing_enabled(orgsim: OrgSim) -> None:
     """AWS: a new organization (all features) has a root with no policy type enabled."""
     org = orgsim.client()
