@@ -83,6 +83,7 @@ class Organizations:
     def _create_policy(self, backend: Any, params: Params) -> None:
         tag_rules.check_tags(list(params.get("Tags") or []))
         policy_rules.check_content(params["Type"], params["Content"])
+        policy_rules.check_count(backend, params["Type"], self.settings.policy_limit)
 
     def _create_ou(self, backend: Any, params: Params) -> None:
         tag_rules.check_tags(list(params.get("Tags") or []))

@@ -36,6 +36,15 @@ def check_content(policy_type: str, content: str) -> None:
         raise AwsError("MalformedPolicyDocumentException", MALFORMED)
 
 
+def check_count(backend: Any, policy_type: str, limit: int) -> None:
+    """Quotas: at most 1,000 policies of each type; AWS-managed ones do not count."""
+    own = [p for p in backend.policies if p.type == policy_type and not p.aws_managed]
+    if len(own) >= limit:
+        raise constraint("POLICY_NUMBER_LIMIT_EXCEEDED",
+                         "You attempted to exceed the number of policies that you can have in an "
+                         "organization.")
+
+
 def _statements_ok(document: dict[str, Any]) -> bool:
     statements = document.get("Statement")
     if isinstance(statements, dict):

@@ -18,6 +18,7 @@ class Settings:
     # AWS's default is 10 accounts per organization, raised on request; tests need room.
     account_limit: int = 1000
     ou_limit: int = 2000
+    policy_limit: int = 1000  # per policy type, as AWS's quota
     # AWS accepts an SCP on the management account (it has no effect there); the product's
     # contract says the management account is never a policy target, so orgsim refuses it.
     refuse_management_scp: bool = True
@@ -57,6 +58,7 @@ _TYPES: dict[str, type] = {
     "management_account_id": str,
     "account_limit": int,
     "ou_limit": int,
+    "policy_limit": int,
     "refuse_management_scp": bool,
     "identities": dict,
     "rates": dict,

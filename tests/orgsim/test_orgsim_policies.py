@@ -159,6 +159,18 @@ def test_no_scp_on_the_management_account(orgsim: OrgSim) -> None:
     assert error_of(caught.value)[0] == "ConstraintViolationException"
 
 
+def test_policy_number_limit(orgsim: OrgSim) -> None:
+    """Quotas: 1,000 policies of each type -> POLICY_NUMBER_LIMIT_EXCEEDED (lowered here to stay quick)."""
+    orgsim.configure(policy_limit=2)
+    org = orgsim.client()
+    _create(org, "one", scp())
+    _create(org, "two", scp())
+    with pytest.raises(ClientError) as caught:
+        _create(org, "three", scp())
+    assert error_of(caught.value) == ("ConstraintViolationException", "POLICY_NUMBER_LIMIT_EXCEEDED")
+    assert _create(org, "a-tag-policy", json.dumps({"tags": {}}), "TAG_POLICY")
+
+
 def test_update_policy_checks_content_too(orgsim: OrgSim) -> None:
     org = orgsim.client()
     policy = _create(org, "grow", scp())
