@@ -1,0 +1,144 @@
+"""Benchmark a full `plan` against orgsim: API calls per operation against the minimum, client CPU
+time, and the floor in seconds at the Organizations request rates.
+
+    .venv/bin/python scripts/bench_plan.py [--accounts 1000 10000] [--ous 500] [--policies 100]
+
+For each size it generates a repository (scripts/generate_org.py), seeds orgsim with exactly that
+state through plain boto3 (throttling off), then plans the repository against it: the plan must
+be empty, so the measurement is a full read plus a plan that finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from orgsim.testing import OrgSim  # noqa: E402
+from reconciler.adapters.aws import AwsClient  # noqa: E402
+from reconciler.adapters.aws_rates import rate_for  # noqa: E402
+from reconciler.adapters.aws_read import read_organization  # noqa: E402
+from reconciler.live import scope_for  # noqa: E402
+from reconciler.load import load_repository  # noqa: E402
+from reconciler.model import ROOT as ROOT_TARGET  # noqa: E402
+from reconciler.model import Organization  # noqa: E402
+from reconciler.plan import plan  # noqa: E402
+
+
+def generate(out: Path, accounts: int, ous: int, policies: int) -> None:
+    spec = importlib.util.spec_from_file_location("generate_org", ROOT / "scripts" / "generate_org.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(out, accounts, ous, policies, 1)
+
+
+def seed(org: Any, desired: Organization) -> None:
+    """Make the live organization exactly what the repository says, as fast as boto3 allows."""
+    root = org.list_roots()["Roots"][0]["Id"]
+    for kind in sorted(desired.policy_types):
+        org.enable_policy_type(RootId=root, PolicyType=kind)
+    ou_ids = {ROOT_TARGET: root}
+    for ou in sorted(desired.ous, key=lambda o: (o.depth, o.path)):
+        tags = [{"Key": k, "Value": v} for k, v in ou.tags.items()]
+        extra = {"Tags": tags} if tags else {}
+        made = org.create_organizational_unit(ParentId=ou_ids[ou.parent], Name=ou.name, **extra)
+        ou_ids[ou.path] = made["OrganizationalUnit"]["Id"]
+    for number, account in enumerate(desired.accounts):
+        org.create_account(Email=account.email, AccountName=account.name,
+                           Tags=[{"Key": k, "Value": v} for k, v in account.tags.items()])
+        if number % 1000 == 999:
+            print(f"  seeded {number + 1} accounts", file=sys.stderr)
+    time.sleep(0.5)
+    ids = {a["Email"]: a["Id"] for p in org.get_paginator("list_accounts").paginate() for a in p["Accounts"]}
+    account_ids = {}
+    for account in desired.accounts:
+        account_ids[account.name] = ids[account.email]
+        if account.ou != ROOT_TARGET:
+            org.move_account(AccountId=ids[account.email], SourceParentId=root,
+                             DestinationParentId=ou_ids[account.ou])
+    for policy in desired.policies:
+        if policy.aws_managed:
+            continue
+        made = org.create_policy(Name=policy.name, Type=policy.type, Description=policy.description,
+                                 Content=json.dumps(policy.document, separators=(",", ":")))
+        policy_id = made["Policy"]["PolicySummary"]["Id"]
+        for target in sorted(policy.targets):
+            kind, _, name = target.partition(":")
+            target_id = root if target == ROOT_TARGET else ou_ids[name] if kind == "ou" else account_ids[name]
+            org.attach_policy(PolicyId=policy_id, TargetId=target_id)
+
+
+def minimum(live: Organization, tagged: int) -> int:
+    """1 + (O+1) + ceil(A/20) + 2P + ceil(T/20) + tagged resources."""
+    targets = sum(len(p.targets) for p in live.policies)
+    return (1 + (len(live.ous) + 1) + math.ceil(len(live.accounts) / 20) + 2 * len(live.policies)
+            + math.ceil(targets / 20) + tagged)
+
+
+def measure(sim: OrgSim, repo: Path) -> dict[str, Any]:
+    sim.reset(state=False)
+    cpu, wall = time.process_time(), time.monotonic()
+    desired = load_repository(repo)
+    cpu_load = time.process_time() - cpu
+    client = AwsClient(fast_reads=True)
+    live = read_organization(client, scope_for(desired))
+    cpu_read = time.process_time() - cpu - cpu_load
+    result = plan(desired, live)
+    cpu_total = time.process_time() - cpu
+    calls = sim.calls()
+    tagged = calls.get("ListTagsForResource", 0)
+    floor_sum = sum(n / rate_for(op).per_second for op, n in calls.items())
+    floor_max = max(max(0.0, n - rate_for(op).burst) / rate_for(op).per_second for op, n in calls.items())
+    return {
+        "accounts": len(live.accounts), "ous": len(live.ous), "policies": len(live.policies),
+        "changes": len(result.changes), "calls": calls, "total_calls": sum(calls.values()),
+        "minimum_calls": minimum(live, tagged), "cpu_seconds": round(cpu_total, 2),
+        "cpu_load": round(cpu_load, 2), "cpu_read": round(cpu_read, 2),
+        "cpu_plan": round(cpu_total - cpu_load - cpu_read, 2),
+        "wall_seconds": round(time.monotonic() - wall, 1),
+        "floor_seconds_sequential": round(floor_sum, 1), "floor_seconds_per_operation": round(floor_max, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--accounts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--ous", type=int, default=500)
+    parser.add_argument("--policies", type=int, default=100)
+    args = parser.parse_args()
+    results = []
+    for count in args.accounts:
+        with OrgSim.start(throttle=False, create_account_seconds=0) as sim, \
+                tempfile.TemporaryDirectory() as scratch:
+            os.environ.update(sim.env())
+            os.environ["RECONCILER_AWS_PACING"] = "off"
+            repo = Path(scratch) / "repo"
+            generate(repo, count, args.ous, args.policies)
+            desired = load_repository(repo)
+            started = time.monotonic()
+            sim.configure(account_limit=count + 10)
+            seed(sim.client(), desired)
+            print(f"seeded {count} accounts in {time.monotonic() - started:.0f}s", file=sys.stderr)
+            result = measure(sim, repo)
+            print(json.dumps(result, indent=2))
+            results.append(result)
+    for r in results:
+        over = 100 * (r["total_calls"] - r["minimum_calls"]) / r["minimum_calls"]
+        print(f"{r['accounts']} accounts: {r['total_calls']} calls (minimum {r['minimum_calls']}, "
+              f"{over:+.1f}%), CPU {r['cpu_seconds']}s, floor {r['floor_seconds_sequential']}s sequential",
+              file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
