@@ -1,6 +1,6 @@
 """The repository edits drift pull requests make: an account file brought to the live state (and,
 for a rename, moved to its new name with every policy target that names it), or the files that
-import an unmanaged account or policy.
+import an unmanaged account or policy (written by the importer, as `reconciler import` would).
 
 People own these files, so edits go through ruamel's round-trip mode: comments, key order and
 quoting survive; only the changed values differ in the pull request's diff.
@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from reconciler.drift import Drift
 from reconciler.drift_pr import account_updates
 from reconciler.errors import RepositoryError
-from reconciler.model import Organization, metadata_from_tags
+from reconciler.importer import account_text, normalise, policy_text
+from reconciler.model import Account, Organization, Policy, metadata_from_tags
 from reconciler.writeback import _mapping
 
 Files = dict[str, str | None]
@@ -87,45 +87,31 @@ def _retarget(desired: Organization, root: Path, old: str, new: str) -> Files:
 
 
 
-_REQUIRED_META = ("environment", "workload_type", "owner_team", "cost_center")
+def import_account(live: Mapping[str, Any], name: str) -> str:
+    """The importer's account file for a live account: metadata read back from its tags, and a
+    cautious default, marked for review, where AWS has no usable tag (automation_level manual)."""
+    tags = dict(live.get("tags") or {})
+    meta: dict[str, Any] = metadata_from_tags(tags)
+    account = Account(name=str(live.get("name")), email=str(live.get("email")), ou=str(live.get("ou")),
+                      account_id=live.get("account_id"), tags=tags, **meta)
+    return account_text(account, name)[0]
 
 
-def import_account(live: Mapping[str, Any]) -> str:
-    """An account file for a live account, its metadata read back from its tags. A required field
-    AWS has no tag for is left empty with a note: a person fills it in before merging, and the
-    pull request's validation says so until then."""
-    meta: dict[str, Any] = metadata_from_tags(live.get("tags") or {})
-    data = CommentedMap()
-    data["account_id"] = str(live.get("account_id") or "")
-    data["account_name"], data["email"], data["ou"] = live.get("name"), live.get("email"), live.get("ou")
-    for key in _REQUIRED_META:
-        data[key] = meta.get(key)
-        if meta.get(key) is None:
-            data.yaml_add_eol_comment("not tagged in AWS: fill in before merging", key)
-    data["compliance_scope"] = list(meta.get("compliance_scope") or ())
-    data["automation_level"] = meta.get("automation_level") or "manual"  # a person opts in to more
-    data["created_by"] = "reconciler-import"
-    data["lifecycle_state"] = meta.get("lifecycle_state") or "active"
-    data["tags"] = dict(meta.get("extra_tags") or {})
-    return "# yaml-language-server: $schema=../reconciler/schemas/account.json\n" + _dump(data)
-
-
-def import_policy(live: Mapping[str, Any], targets: list[str]) -> str:
-    data = CommentedMap()
-    for key in ("name", "type", "description"):
-        data[key] = live.get(key)
-    data["targets"] = sorted(targets)
-    data["document"] = live.get("document")
-    return "# yaml-language-server: $schema=../reconciler/schemas/policy.json\n" + _dump(data)
+def import_policy(live: Mapping[str, Any], name: str, targets: list[str]) -> str:
+    policy = Policy(name=str(live.get("name")), type=str(live.get("type")),
+                    description=str(live.get("description") or ""), document=live.get("document"),
+                    targets=frozenset(targets))
+    return policy_text(policy, name, {})
 
 
 def import_files_for(drift: Drift, drifts: Sequence[Drift]) -> Files:
     item = drift.unmanaged
     if item is None:
         raise RepositoryError(f"{drift.address}: nothing to import")
-    name = drift.address.split(".", 1)[1]
+    live_name = drift.address.split(".", 1)[1]
+    name = normalise(live_name, f"{item.kind}-{drift.fingerprint[:8]}")  # as `reconciler import` names it
     if item.kind == "account":
-        return {f"accounts/{name}.yaml": import_account(item.live)}
+        return {f"accounts/{name}.yaml": import_account(item.live, name)}
     targets = [str(d.unmanaged.live["target"]) for d in drifts if d.unmanaged is not None
-               and d.unmanaged.kind == "attachment" and d.unmanaged.live.get("policy") == name]
-    return {f"policies/{name}.yaml": import_policy(item.live, targets)}
+               and d.unmanaged.kind == "attachment" and d.unmanaged.live.get("policy") == live_name]
+    return {f"policies/{name}.yaml": import_policy(item.live, name, targets)}

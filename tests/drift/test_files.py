@@ -61,10 +61,10 @@ def test_import_files_carry_metadata_from_tags(repo: Path) -> None:
     drift = Drift("account.rogue", "unmanaged", "account", "import_pr", "x",
                   unmanaged=Unmanaged("account.rogue", "account", live))
     text = str(import_files_for(drift, [drift])["accounts/rogue.yaml"])
-    assert 'account_id: "222233334444"' in text or "account_id: '222233334444'" in text
-    assert "environment: sandbox" in text and "automation_level: manual" in text
-    assert "workload_type:  # not tagged in AWS: fill in before merging" in text
-    assert "team: x" in text
+    assert 'account_id: "222233334444"' in text and 'environment: "sandbox"' in text
+    assert "automation_level: manual  # default" in text  # reported only until a person says more
+    assert 'workload_type: "internal"  # default' in text
+    assert '"team": "x"' in text
 
 
 def test_a_drift_without_an_account_file_is_an_error(repo: Path) -> None:

@@ -139,7 +139,7 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     assert "sandbox-bob" in names and "sandbox-robert" not in names  # full: renamed back
     assert "shared-platform" in names  # assisted: left for people to decide
     imported = _show(world, "reconciler/import/account-rogue-account", "accounts/rogue-account.yaml")
-    assert "email: rogue@example.com" in imported
+    assert "email: \"rogue@example.com\"" in imported and "automation_level: manual" in imported
     body = pulls["reconciler/drift/account-cust-umbrella-prod"].body
     assert "mallory" in body and "MoveAccount" in body and "reconciler:drift" in body
     # A second run opens nothing new and finds the reverted drift gone.
