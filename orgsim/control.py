@@ -30,8 +30,9 @@ def _calls(sim: Sim, _: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reset(sim: Sim, body: dict[str, Any]) -> dict[str, Any]:
-    sim.reset(state=bool(body.get("state", False)))
-    return {"reset": True, "state": bool(body.get("state", False))}
+    state, settings = bool(body.get("state", False)), bool(body.get("settings", False))
+    sim.reset(state=state, settings=settings)
+    return {"reset": True, "state": state, "settings": settings}
 
 
 def _add_fault(sim: Sim, body: dict[str, Any]) -> dict[str, Any]:

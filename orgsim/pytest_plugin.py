@@ -21,9 +21,7 @@ def orgsim_server() -> Iterator[OrgSim]:
 @pytest.fixture
 def orgsim(orgsim_server: OrgSim, monkeypatch: pytest.MonkeyPatch) -> OrgSim:
     """A clean organization (state wiped, settings back to the session's) with AWS_* pointing at it."""
-    orgsim_server.configure(throttle=False, create_account_seconds=0.2, close_account_seconds=None,
-                            account_limit=1000, ou_limit=2000, policy_limit=1000, rates={}, identities={})
-    orgsim_server.reset(state=True)
+    orgsim_server.reset(state=True, settings=True)
     for name, value in orgsim_server.env().items():
         monkeypatch.setenv(name, value)
     for name in UNSET_VARIABLES:

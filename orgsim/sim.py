@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import threading
 
 from orgsim.backend import bootstrap
@@ -18,6 +20,7 @@ from orgsim.trail import Trail
 class Sim:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._startup = copy.deepcopy(settings)
         # Organizations calls run one at a time: AWS answers ConcurrentModificationException for
         # overlapping writes; serialising keeps moto's and orgsim's state consistent instead.
         self.lock = threading.RLock()
@@ -30,7 +33,11 @@ class Sim:
         self.organizations = Organizations(settings, self.lifecycle, self.faults)
         self.reset(state=True)
 
-    def reset(self, state: bool) -> None:
+    def reset(self, state: bool, settings: bool = False) -> None:
+        if settings:
+            # in place: the lifecycle and the Organizations layer hold this same object
+            for field in dataclasses.fields(self.settings):
+                setattr(self.settings, field.name, copy.deepcopy(getattr(self._startup, field.name)))
         self.calls.reset()
         self.faults.clear()
         self.throttle.reset()

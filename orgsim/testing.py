@@ -75,8 +75,10 @@ class OrgSim:
     def calls(self) -> dict[str, int]:
         return dict(self._control("GET", "calls"))
 
-    def reset(self, state: bool = True) -> None:
-        self._control("POST", "reset", {"state": state})
+    def reset(self, state: bool = True, settings: bool = False) -> None:
+        """Zero call counts and faults; `state` also recreates a fresh organization; `settings`
+        also restores the settings the simulator started with."""
+        self._control("POST", "reset", {"state": state, "settings": settings})
 
     def inject_fault(self, operation: str, kind: str, count: int = 1, latency_ms: int = 0,
                      **extra: Any) -> None:

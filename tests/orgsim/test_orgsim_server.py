@@ -76,6 +76,16 @@ def test_reset_with_state_wipes_the_organization(orgsim: OrgSim) -> None:
     assert org.list_organizational_units_for_parent(ParentId=root_id(org))["OrganizationalUnits"] == []
 
 
+def test_reset_with_settings_restores_the_startup_settings(orgsim: OrgSim) -> None:
+    orgsim.configure(throttle=True, account_limit=3)
+    orgsim.reset(state=False)
+    assert orgsim.configure()["throttle"] is True
+    orgsim.reset(state=False, settings=True)
+    settings = orgsim.configure()
+    assert (settings["throttle"], settings["account_limit"], settings["create_account_seconds"]) == (
+        False, 1000, 0.2)
+
+
 def test_fault_http500_is_retried_by_botocore(orgsim: OrgSim) -> None:
     orgsim.inject_fault("ListRoots", "http500", count=2)
     no_retry = orgsim.client(retries={"total_max_attempts": 1, "mode": "standard"})
