@@ -6,6 +6,82 @@ scripts/bootstrap.sh
 export PATH="$PWD/.venv/bin:$PATH"
 reconciler --version
 
+# The core loop (docs/apply.md): validate, plan, apply against orgsim, ids written back on a
+# branch, then a change made by hand in AWS shows up as drift in the next plan.
+work="$(mktemp -d)"
+sim_pid=""
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "start orgsim (AWS Organizations, local) on a free port"
+orgsim serve --port 0 --create-account-seconds 1 >"$work/orgsim.out" 2>"$work/orgsim.err" &
+sim_pid=$!
+for _ in $(seq 1 300); do grep -q '^ready ' "$work/orgsim.out" 2>/dev/null && break; sleep 0.1; done
+url="$(sed -n 's/^ready //p' "$work/orgsim.out")"
+[ -n "$url" ] || { echo "orgsim did not start:"; cat "$work/orgsim.err"; exit 1; }
+echo "orgsim at $url"
+export AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=orgsim-admin AWS_SECRET_ACCESS_KEY=orgsim-secret \
+  AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null \
+  AWS_SHARED_CREDENTIALS_FILE=/dev/null RECONCILER_AWS_PACING=off
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
+step "the sample organization, copied into a git repository of its own"
+repo="$work/org"
+mkdir -p "$repo" && cp -R organization.yaml accounts policies "$repo/"
+git -C "$repo" init -q -b main
+git -C "$repo" -c user.name=demo -c user.email=demo@example.com add .
+git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q -m "desired state"
+printf '.reconciler/\n' >"$repo/.git/info/exclude"   # the audit log stays out of git
+
+step "reconciler validate"
+reconciler validate --repo "$repo"
+
+step "reconciler plan (a new organization: everything is created)"
+reconciler plan --repo "$repo" | tail -n 25
+
+step "reconciler apply --auto-approve"
+reconciler apply --repo "$repo" --auto-approve | tail -n 3
+
+step "account ids written back, committed on a branch of their own"
+branch="$(git -C "$repo" for-each-ref --format='%(refname:short)' 'refs/heads/reconciler/account-ids-*')"
+git -C "$repo" log --oneline main.."$branch"
+git -C "$repo" diff --stat main "$branch" | tail -n 3
+git -C "$repo" diff main "$branch" -- accounts/cust-acme-prod.yaml
+
+step "plan again: nothing to do"
+reconciler plan --repo "$repo" --detailed-exitcode | tail -n 1
+
+step "out of band, with plain boto3: move an account, edit an SCP"
+python - <<'PY'
+import json
+import boto3
+
+org = boto3.client("organizations")
+root = org.list_roots()["Roots"][0]["Id"]
+ous = {o["Name"]: o["Id"] for o in org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]}
+account = next(a for a in org.list_accounts()["Accounts"] if a["Name"] == "sandbox-bob")
+parent = org.list_parents(ChildId=account["Id"])["Parents"][0]["Id"]
+org.move_account(AccountId=account["Id"], SourceParentId=parent, DestinationParentId=ous["Security"])
+print(f"moved sandbox-bob ({account['Id']}) to Security")
+policy = next(p for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
+              if p["Name"] == "deny-leave-organization")
+document = json.loads(org.describe_policy(PolicyId=policy["Id"])["Policy"]["Content"])
+document["Statement"][0]["Effect"] = "Allow"
+org.update_policy(PolicyId=policy["Id"], Content=json.dumps(document))
+print("edited deny-leave-organization: Deny -> Allow")
+PY
+
+step "plan again: the drift, as changes that put AWS back"
+set +e
+reconciler plan --repo "$repo" --detailed-exitcode
+code=$?
+set -e
+echo "plan --detailed-exitcode exited $code (2: there are changes)"
+
 # Drift (docs/reconcile.md): its own orgsim and ghfake; drift made by hand in AWS, then
 # `reconciler reconcile` reverts it or opens pull requests, which are shown with their diffs.
 python scripts/demo_reconcile.py
