@@ -49,9 +49,10 @@ class Applier:
     def run(self, plan: Plan) -> ApplyResult:
         ids = Ids.of(self.live, plan)
         creates = [c for c in plan.changes if c.kind == "account" and c.action == "create"]
+        creating = {id(c) for c in creates}  # identity, not equality: plans can be large
         self.progress.start("applying", len(plan.changes))
         for change in plan.changes:
-            if change in creates:
+            if id(change) in creating:
                 if change is creates[0]:
                     self._create_accounts(creates, ids)
             else:

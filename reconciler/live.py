@@ -17,7 +17,7 @@ from reconciler.model import ROOT, Organization
 
 @dataclass(frozen=True)
 class ReadScope:
-    # Accounts whose tags are read, by account id or email; None reads every account's tags.
+    # Accounts whose tags are read, by account id or lower-case email; None reads them all.
     account_tags: frozenset[str] | None = None
     # OUs whose tags are read, by path; None reads every OU's tags.
     ou_tags: frozenset[str] | None = None
@@ -27,7 +27,8 @@ class ReadScope:
     aws_managed_targets: bool = True
 
     def wants_account_tags(self, account_id: str, email: str) -> bool:
-        return self.account_tags is None or account_id in self.account_tags or email in self.account_tags
+        keys = self.account_tags
+        return keys is None or account_id in keys or email.lower() in keys
 
     def wants_ou_tags(self, path: str) -> bool:
         return self.ou_tags is None or path in self.ou_tags
@@ -40,7 +41,7 @@ def scope_for(desired: Organization) -> ReadScope:
     """The least a plan against `desired` needs: tags of the accounts and OUs it manages."""
     keys: set[str] = set()
     for account in desired.accounts:
-        keys.add(account.email)
+        keys.add(account.email.lower())  # AWS compares root emails case-insensitively
         if account.account_id:
             keys.add(account.account_id)
     return ReadScope(

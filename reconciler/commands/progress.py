@@ -30,7 +30,7 @@ class StderrProgress:
         self._label, self._total, self._done = label, total, 0
         self._shown = time.monotonic()
         if not self._tty:
-            click.echo(f"{label}...", err=True)
+            click.echo(f"{label}...", file=self._stream)
 
     def advance(self, count: int = 1) -> None:
         self._done += count
@@ -46,10 +46,10 @@ class StderrProgress:
 
     def _show(self) -> None:
         if self._tty:
-            click.echo(f"\r{self._text()}", nl=False, err=True)
+            click.echo(f"\r{self._text()}", nl=False, file=self._stream)
             self._drawn = True
         else:
-            click.echo(f"{self._label}: {self._count()}", err=True)
+            click.echo(f"{self._label}: {self._count()}", file=self._stream)
 
     def _text(self) -> str:
         if not self._total:
@@ -62,5 +62,5 @@ class StderrProgress:
 
     def _end_line(self) -> None:
         if self._drawn:
-            click.echo("", err=True)
+            click.echo("", file=self._stream)
             self._drawn = False
