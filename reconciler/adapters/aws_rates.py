@@ -32,7 +32,8 @@ READ_RATE: Final = Rate(per_second=5.0, burst=10)
 WRITE_RATE: Final = Rate(per_second=2.0, burst=4)
 READ_PREFIXES: Final = ("Describe", "List", "Get")
 HEADROOM: Final = 0.9
-OVERRIDES: Final[Mapping[str, Rate]] = {}
+# Published, for the Account Management API: PutAccountName 1 per second, burst 1.
+OVERRIDES: Final[Mapping[str, Rate]] = {"PutAccountName": Rate(1.0, 1)}
 
 
 def rate_for(operation: str) -> Rate:
