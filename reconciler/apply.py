@@ -9,7 +9,6 @@ plan shows exactly what is left, so a re-run converges.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,18 +20,13 @@ from reconciler.apply_steps import Steps
 from reconciler.audit import AuditLog
 from reconciler.changes import Change, Plan
 from reconciler.live import NullProgress, Progress
-from reconciler.model import Organization
+from reconciler.model import Organization, policy_content
 
 
 @dataclass
 class ApplyResult:
     applied: int = 0
     created_accounts: dict[str, str] = field(default_factory=dict)  # name -> new account id
-
-
-def minified(document: Any) -> str:
-    """The document as AWS receives it: whitespace counts against the policy size quota."""
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
 class Applier:
@@ -99,13 +93,13 @@ class Applier:
 
     def _policy_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         policy_id, _ = self._run(c, "CreatePolicy", lambda: self.writer.create_policy(
-            after["name"], after["type"], after.get("description") or "", minified(after["document"])))
+            after["name"], after["type"], after.get("description") or "", policy_content(after["document"])))
         ids.policies[str(after["name"])] = policy_id
 
     def _policy_update(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         policy_id = ids.policy(str(before.get("name", after["name"])))
         self._run(c, "UpdatePolicy", lambda: self.writer.update_policy(
-            policy_id, after["name"], after.get("description") or "", minified(after["document"])))
+            policy_id, after["name"], after.get("description") or "", policy_content(after["document"])))
         ids.policies[str(after["name"])] = policy_id
 
     def _policy_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:

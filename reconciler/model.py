@@ -8,6 +8,7 @@ one side knows (an OU's AWS id, a file position) are optional and excluded from 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -164,6 +165,13 @@ class Organization:
 
     def policy(self, name: str) -> Policy | None:
         return next((p for p in self.policies if p.name == name), None)
+
+
+def policy_content(document: Mapping[str, object] | None) -> str:
+    """A policy document exactly as the reconciler sends it to AWS: minified JSON, non-ASCII kept as
+    is. AWS's size quotas count the characters of this string, so validate, plan and apply all
+    measure and send this one form."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
 def account_tags(

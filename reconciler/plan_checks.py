@@ -7,18 +7,12 @@ a reason known in advance.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from reconciler.changes import Change
 from reconciler.errors import GuardrailError, RepositoryError
-from reconciler.model import Organization
+from reconciler.model import Organization, policy_content
 from reconciler.plan_targets import display
-
-
-def minified_document(document: Mapping[str, object] | None) -> str:
-    """The policy document exactly as apply sends it, so its length is what AWS's quota counts."""
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
 def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
@@ -48,7 +42,7 @@ def check_structure(desired: Organization) -> None:
             )
         if policy.aws_managed:
             continue
-        size = len(minified_document(policy.document))
+        size = len(policy_content(policy.document))
         most = desired.quotas.max_chars(policy.type)
         if size > most:
             raise GuardrailError(

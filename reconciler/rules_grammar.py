@@ -8,7 +8,6 @@ may be omitted, meaning every resource). Tag policies: the management-policy inh
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -26,9 +25,6 @@ _TAG_OPERATORS = ("@@assign", "@@append", "@@remove")
 _CHILD_CONTROL = "@@operators_allowed_for_child_policies"
 _TAG_FIELDS = ("tag_key", "tag_value", "enforced_for", _CHILD_CONTROL)
 
-
-def minified_size(document: dict[str, Any]) -> int:
-    return len(json.dumps(document, separators=(",", ":")))
 
 
 def not_json(value: object, path: tuple[str | int, ...] = ()) -> Iterator[Finding]:

@@ -10,8 +10,9 @@ from typing import Any
 
 from reconciler import model
 from reconciler.load_yaml import Parsed
+from reconciler.model import policy_content
 from reconciler.problems import Problem, show
-from reconciler.rules_grammar import minified_size, not_json, scp_findings, tag_policy_findings
+from reconciler.rules_grammar import not_json, scp_findings, tag_policy_findings
 
 Attachment = tuple[Parsed, int]  # the policy file and the index of the target in its `targets`
 
@@ -106,7 +107,7 @@ def _target_rules(
         )
     if "document" in data and not problems and not _has_problems_in(data):
         limit = org.get("quotas", {}).get(_quota_key(kind), _default_max(kind))
-        size = minified_size(data["document"])
+        size = len(policy_content(data["document"]))
         if size > limit:
             problems.append(
                 policy.problem(

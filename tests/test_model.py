@@ -18,3 +18,13 @@ def test_account_tags_round_trip_through_metadata() -> None:
     assert meta["compliance_scope"] == ("soc2", "pci_dss")
     assert meta["extra_tags"] == {"data-classification": "confidential"}
     assert meta["workload_type"] == "customer_isolated"
+
+
+def test_policy_content_is_minified_and_keeps_non_ascii_as_sent() -> None:
+    from reconciler.model import policy_content
+
+    document = {"Version": "2012-10-17", "Statement": [{"Sid": "Café", "Effect": "Deny"}]}
+    text = policy_content(document)
+    assert text == '{"Version":"2012-10-17","Statement":[{"Sid":"Café","Effect":"Deny"}]}'
+    # AWS counts characters of what it receives: "é" is one character, not a 6-character escape.
+    assert len(text) == 69
