@@ -106,7 +106,9 @@ def _final_targets(
 def _unmanaged(
     desired: Organization, live: Organization, matching: AccountMatching, space: TargetSpace
 ) -> list[Unmanaged]:
-    found = [Unmanaged(f"account.{a.name}", "account", account_dict(a)) for a in matching.unmatched_live]
+    # The management account is declared by id in organization.yaml: known, even without a file.
+    found = [Unmanaged(f"account.{a.name}", "account", account_dict(a)) for a in matching.unmatched_live
+             if a.account_id != desired.management_account_id]
     paths = {o.path for o in desired.ous}
     found += [Unmanaged(f"ou.{o.path}", "ou", {"path": o.path, "tags": dict(o.tags)})
               for o in live.ous if o.path not in paths]
