@@ -91,7 +91,7 @@ def measure(sim: OrgSim, repo: Path) -> dict[str, Any]:
     cpu, wall = time.process_time(), time.monotonic()
     desired = load_repository(repo)
     cpu_load = time.process_time() - cpu
-    client = AwsClient(fast_reads=True)
+    client = AwsClient()
     live = read_organization(client, scope_for(desired))
     cpu_read = time.process_time() - cpu - cpu_load
     result = plan(desired, live)

@@ -18,7 +18,6 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from reconciler.adapters.aws_fast import READS, FastReads, signing_region
 from reconciler.adapters.aws_rates import RateLimiter
 from reconciler.errors import AwsError
 
@@ -33,8 +32,6 @@ PAGE_SIZE: Final = 20  # the largest page the Organizations list operations acce
 CRASH_AFTER_ENV: Final = "RECONCILER_CRASH_AFTER_CALLS"
 # "off" turns client-side pacing off: for simulators run without throttling (benchmarks).
 PACING_ENV: Final = "RECONCILER_AWS_PACING"
-# "off" sends the live reader's calls through botocore too (see aws_fast.py).
-FAST_READS_ENV: Final = "RECONCILER_AWS_FAST_READS"
 
 HINTS: Final = {
     "AccessDeniedException": "the credentials lack the permission; run from the management "
@@ -56,7 +53,6 @@ class AwsClient:
         self,
         session_factory: SessionFactory = default_session,
         limiter: RateLimiter | None = None,
-        fast_reads: bool = False,
     ) -> None:
         session = session_factory()
         # Organizations is global and answers in us-east-1; a missing region is not an error.
@@ -78,20 +74,19 @@ class AwsClient:
         pacing = os.environ.get(PACING_ENV, "on").lower() != "off"
         self.limiter = limiter or RateLimiter(enabled=pacing)
         self.calls: Counter[str] = Counter()
-        self._fast = _fast_reads(session, self._clients["organizations"], region) if fast_reads else None
+        self._methods: dict[tuple[str, str], Callable[..., Response]] = {}
         crash = os.environ.get(CRASH_AFTER_ENV, "")
         self._crash_after = int(crash) if crash.isdigit() else 0
 
     def call(self, operation: str, service: str = "organizations", **params: Any) -> Response:
         """Call one operation, e.g. call("ListRoots"); params are the API's own names."""
-        method = getattr(self._clients[service], _snake(operation))
+        method = self._methods.get((service, operation))
+        if method is None:  # botocore builds its methods once; spell the name once per operation too
+            method = self._methods[(service, operation)] = getattr(self._clients[service], _snake(operation))
         self.limiter.acquire(operation)
         self.calls[operation] += 1
         try:
-            if self._fast is not None and service == "organizations" and operation in READS:
-                response: Response = self._fast.call(operation, params)
-            else:
-                response = method(**params)
+            response: Response = method(**params)
         except ClientError as exc:
             raise aws_error(operation, exc) from exc
         except NoCredentialsError as exc:
@@ -119,19 +114,6 @@ class AwsClient:
     def _maybe_crash(self) -> None:
         if self._crash_after and sum(self.calls.values()) >= self._crash_after:
             os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _fast_reads(session: boto3.Session, client: Any, region: str) -> FastReads | None:
-    if os.environ.get(FAST_READS_ENV, "on").lower() == "off":
-        return None
-    endpoint = str(client.meta.endpoint_url)
-    host = endpoint.split("://", 1)[-1]
-    custom = not (host.startswith("organizations.") and ".amazonaws.com" in host)
-    signing = signing_region(endpoint, region, custom)
-    credentials = session.get_credentials()
-    if signing is None or credentials is None:
-        return None
-    return FastReads(endpoint, signing, credentials, _max_attempts())
 
 
 def _max_attempts() -> int:

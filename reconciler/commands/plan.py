@@ -48,7 +48,7 @@ def load_valid(repo: Path) -> Organization:
 
 
 def read_live(scope: ReadScope, client: AwsClient | None = None) -> tuple[Organization, AwsClient]:
-    client = client or AwsClient(fast_reads=True)
+    client = client or AwsClient()
     return read_organization(client, scope, StderrProgress()), client
 
 
