@@ -1,7 +1,8 @@
 """The pull request's one plan comment: its hidden marker, its body, and finding it again.
 
 The marker is the comment's first line and carries what the apply gate later checks: the plan's
-repository and live fingerprints and the head commit it was computed for. Only a marker at the
+repository and live fingerprints, the head commit it was computed for, and the digest of the
+change set shown (reconciler.approval), which lets a re-run after a crash finish it. Only a marker at the
 very start of a comment written by the bot counts, so neither a user's comment holding a copy of
 it nor an account name echoed further down the plan can stand in for it.
 """
@@ -13,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reconciler.approval import plan_digest
 from reconciler.changes import Plan
 from reconciler.pull_requests import Comment, GitHubPort
 
@@ -29,14 +31,16 @@ class PlanMarker:
     head: str
     repository: str
     live: str
+    changes: str = ""  # digest of the approved change keys; empty in markers written before it
 
     def render(self) -> str:
-        for value in (self.head, self.repository, self.live):
+        for value in (self.head, self.repository, self.live, self.changes):
             # Values come from git and the planner, never from repository text; refuse anything
             # that could end the HTML comment all the same.
             if not _SAFE_VALUE.match(value):
                 raise ValueError(f"unsafe marker value {value!r}")
-        data = json.dumps({"head": self.head, "live": self.live, "repository": self.repository},
+        fields = {"head": self.head, "live": self.live, "repository": self.repository}
+        data = json.dumps(fields | ({"changes": self.changes} if self.changes else {}),
                           sort_keys=True, separators=(",", ":"))
         return f"<!-- reconciler:plan {data} -->"
 
@@ -47,7 +51,8 @@ def parse_marker(body: str) -> PlanMarker | None:
         return None
     try:
         data = json.loads(found.group(1))
-        return PlanMarker(head=str(data["head"]), repository=str(data["repository"]), live=str(data["live"]))
+        return PlanMarker(head=str(data["head"]), repository=str(data["repository"]), live=str(data["live"]),
+                          changes=str(data.get("changes", "")))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -78,7 +83,8 @@ def comment_length(body: str) -> int:
 
 
 def comment_body(plan: Plan, head_sha: str, render: RenderMarkdown, details_url: str = "") -> str:
-    marker = PlanMarker(head_sha, plan.repository_fingerprint, plan.live_fingerprint).render()
+    fingerprints = (plan.repository_fingerprint, plan.live_fingerprint)
+    marker = PlanMarker(head_sha, *fingerprints, plan_digest(plan)).render()
     where = f"the [job summary]({details_url})" if details_url else "the job summary"
     heading = f"{marker}\n"
     footer = (f"\n---\n<sub>Planned for commit {head_sha[:12]}. The full plan is in {where} and in "

@@ -3,7 +3,12 @@
 The decision is pure (`refusals`), so tests can drive it with plain values; `gather` only reads
 what it needs through the GitHub port. Changes reach AWS only from a merged pull request that
 someone other than its author approved, and only when the plan computed now is the plan that was
-shown on it: same merged tree (repository fingerprint), same AWS (live fingerprint).
+shown on it: same merged tree (repository fingerprint), same AWS (live fingerprint), same change
+set (the marker's digest).
+
+A re-run of an apply that died half-way finds AWS changed by its own earlier run. It may go on only
+with the approval record the first run stored (reconciler.approval), and only when the record
+matches the plan comment and every change left is one the record approves.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reconciler.approval import RecordStore, digest, load_record, parse_record, plan_digest, unapproved
 from reconciler.changes import Plan
 from reconciler.comment import PlanMarker, find_plan_comment, parse_marker
 from reconciler.pull_requests import GitHubPort, PullRequest, Review
@@ -29,6 +35,7 @@ class Evidence:
     pull: PullRequest
     reviews: tuple[Review, ...]
     shown: PlanMarker | None
+    record: str | None = None  # the approval record's text, when an earlier run stored one
 
 
 def authors(pull: PullRequest, bot_login: str) -> set[str]:
@@ -70,10 +77,39 @@ def plan_refusals(evidence: Evidence, plan: Plan) -> list[str]:
     if shown.repository != plan.repository_fingerprint:
         refusals.append("the merged tree is not the tree that was planned (was the branch up to date "
                         "with main?)")
-    if shown.live != plan.live_fingerprint:
-        refusals.append("AWS changed since the plan was shown; push a commit or re-run the pull "
-                        "request's plan job to show the new plan, and merge again")
-    return refusals
+    if not resuming(evidence, plan):
+        if shown.changes and shown.changes != plan_digest(plan):
+            refusals.append("the plan computed now is not the change set shown on the pull request")
+        return refusals
+    return refusals + resume_refusals(shown, pull, evidence.record, plan)
+
+
+def resuming(evidence: Evidence, plan: Plan) -> bool:
+    """AWS is not as the plan found it: only the rest of an interrupted apply may go on."""
+    return evidence.shown is not None and evidence.shown.live != plan.live_fingerprint
+
+
+_CHANGED = ("AWS changed since the plan was shown{why}; push a commit or re-run the pull request's "
+            "plan job to show the new plan, and merge again")
+
+
+def resume_refusals(shown: PlanMarker, pull: PullRequest, text: str | None, plan: Plan) -> list[str]:
+    if text is None or not shown.changes:
+        return [_CHANGED.format(why="")]
+    try:
+        record = parse_record(text)
+    except ValueError as exc:
+        return [f"the approval record of this merge is damaged ({exc}); nothing was changed"]
+    if (record.pull, record.merge, record.head) != (pull.number, pull.merge_commit_sha, shown.head) \
+            or record.repository != shown.repository or record.digest != shown.changes \
+            or digest(record.keys) != record.digest:
+        return ["the approval record of this merge does not match the plan comment (tampered with?)"]
+    left = unapproved(plan, record.keys)
+    if left:
+        names = ", ".join("`" + a.replace("`", "'") + "`" for a in left[:10])
+        names += " ..." if len(left) > 10 else ""
+        return [_CHANGED.format(why=f", and the plan now holds changes that were not approved: {names}")]
+    return []
 
 
 def refusals(evidence: Evidence, plan: Plan, bot_login: str) -> list[str]:
@@ -83,10 +119,11 @@ def refusals(evidence: Evidence, plan: Plan, bot_login: str) -> list[str]:
     return approval_refusals(evidence.pull, evidence.reviews, bot_login) + plan_refusals(evidence, plan)
 
 
-def gather(port: GitHubPort, pull: PullRequest, bot_login: str) -> Evidence:
+def gather(port: GitHubPort, pull: PullRequest, bot_login: str, store: RecordStore | None = None) -> Evidence:
     comment = find_plan_comment(port.comments(pull.number), bot_login)
     shown = parse_marker(comment.body) if comment else None
-    return Evidence(pull, tuple(port.reviews(pull.number)), shown)
+    record = load_record(store, pull.merge_commit_sha) if store and pull.merge_commit_sha else None
+    return Evidence(pull, tuple(port.reviews(pull.number)), shown, record)
 
 
 def refusal_comment(sha: str, reasons: Sequence[str]) -> str:

@@ -174,3 +174,28 @@ class GitHubClient:
         def edit() -> None:
             self._repo.get_pull(number).edit(title=title, body=body)
         _call(f"edit pull request #{number}", edit)
+
+    def read_ref_file(self, ref: str, path: str) -> str | None:
+        """`path` in the commit the full ref name `ref` points at; None when there is no such ref."""
+        try:
+            sha = self._repo.get_git_ref(ref.removeprefix("refs/")).object.sha
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise GitHubError(f"GitHub refused to read {ref}: HTTP {exc.status}") from exc
+        return self.read_file(path, sha)
+
+    def write_ref_file(self, ref: str, path: str, text: str, message: str) -> str:
+        """A parentless commit holding only `path`, at the full ref name `ref` (created or moved)."""
+        with _github_errors(f"write {ref}"):
+            tree = self._repo.create_git_tree([self._tree_element(path, text)])
+            commit = self._repo.create_git_commit(message, tree, [])
+            try:
+                self._repo.create_git_ref(ref, commit.sha)
+            except GithubException as exc:
+                if exc.status != 422:  # 422: the ref exists; move it
+                    raise
+                self._gh.requester.requestJsonAndCheck("PATCH", f"{self._repo.url}/git/{ref}",
+                                                       input={"sha": commit.sha, "force": True})
+            return str(commit.sha)
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -2,9 +2,11 @@
 
 It applies only a merged pull request that someone other than its author approved, and only the
 plan that was shown on it (reconciler.gate); a refusal changes nothing, exits 1 and is explained
-on the pull request. After applying, new account ids go back as a pull request
-(reconciler.writeback_pr). A separate command rather than flags on `apply`, so that the local
-`apply` stays free of GitHub and this one has no interactive or --plan paths to misuse.
+on the pull request. Before its first AWS call it stores what was approved (reconciler.approval),
+so a re-run after a crash can finish the approved changes and nothing else. New account ids go
+back as a pull request (reconciler.writeback_pr), also when the run fails part-way. A separate
+command rather than flags on `apply`, so that the local `apply` stays free of GitHub and this one
+has no interactive or --plan paths to misuse.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from reconciler.adapters.aws_write import OrganizationsWriter
 from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import GitHubClient
 from reconciler.apply import Applier, ApplyResult
+from reconciler.approval import record_for, save_record
 from reconciler.audit import DEFAULT_PATH, AuditLog
 from reconciler.commands.plan import Planned, plan_repository, render
 from reconciler.commands.progress import StderrProgress
 from reconciler.errors import GitError, ReconcilerError
-from reconciler.gate import gather, refusal_comment, refusals
+from reconciler.gate import gather, refusal_comment, refusals, resuming
 from reconciler.pull_requests import GitHubPort, PullRequest
 from reconciler.writeback_pr import ids_to_record, open_writeback_pr
 
@@ -64,40 +67,63 @@ def command(repo: Path, base: str, audit_log: Path | None) -> None:
     port = GitHubClient.from_actions(env)
     sha = checked_out_commit(repo, env)
     planned = plan_repository(repo)
-    result = ApplyResult()
-    if planned.plan.empty:
-        click.echo("No changes. AWS matches the repository.")
-    else:
-        pull = merged_pull(port, sha)
-        reasons = refusals(gather(port, pull, env.bot_login), planned.plan, env.bot_login)
-        if reasons:
-            port.create_comment(pull.number, refusal_comment(sha, reasons))
-            raise GateRefused(f"apply refused for #{pull.number} ({sha[:12]}); nothing was changed:\n- "
-                              + "\n- ".join(reasons))
-        result = _apply(port, planned, pull, audit_log or repo / DEFAULT_PATH, env.run_url)
-    _write_back(port, planned, result, base, sha)
+    applier = Applier(OrganizationsWriter(planned.client), planned.live,
+                      AuditLog(audit_log or repo / DEFAULT_PATH), progress=StderrProgress())
+    try:
+        if planned.plan.empty:
+            click.echo("No changes. AWS matches the repository.")
+        else:
+            _gated_apply(port, planned, applier, sha, env)
+    except ReconcilerError:
+        # Ids of accounts that exist (made now, or by a run that died) must not wait for a run
+        # that succeeds: record them now, without hiding why this run failed.
+        _write_back(port, planned, applier.result, base, f"partly applied {sha[:12]}", quiet=True)
+        raise
+    _write_back(port, planned, applier.result, base, f"applied {sha[:12]}")
 
 
-def _apply(port: GitHubPort, planned: Planned, pull: PullRequest, audit: Path, run_url: str) -> ApplyResult:
+def _gated_apply(port: GitHubClient, planned: Planned, applier: Applier, sha: str, env: ActionsEnv) -> None:
+    pull = merged_pull(port, sha)
+    evidence = gather(port, pull, env.bot_login, port)
+    reasons = refusals(evidence, planned.plan, env.bot_login)
+    if reasons:
+        port.create_comment(pull.number, refusal_comment(sha, reasons))
+        raise GateRefused(f"apply refused for #{pull.number} ({sha[:12]}); nothing was changed:\n- "
+                          + "\n- ".join(reasons))
+    if resuming(evidence, planned.plan):
+        click.echo(f"Resuming the apply of #{pull.number}: every change left was approved.", err=True)
+    elif evidence.shown is not None and evidence.shown.changes:
+        # Stored before the first AWS call, so a run that dies later can be resumed; from the
+        # plan just matched to the comment, never from anything the pull request wrote.
+        save_record(port, record_for(planned.plan, pull.number, sha, evidence.shown.head))
+    _apply(port, planned, applier, pull, env.run_url)
+
+
+def _apply(port: GitHubPort, planned: Planned, applier: Applier, pull: PullRequest, run_url: str) -> None:
     click.echo(render(planned.plan, "text"), nl=False)
-    applier = Applier(OrganizationsWriter(planned.client), planned.live, AuditLog(audit),
-                      progress=StderrProgress())
     log = f" ([run log]({run_url}))" if run_url else ""
     try:
         result = applier.run(planned.plan)
     except ReconcilerError:
         port.create_comment(pull.number, f"**Apply failed** after {applier.result.applied} of "
-                            f"{len(planned.plan.changes)} changes{log}. The next plan shows what is left.")
+                            f"{len(planned.plan.changes)} changes{log}. Re-run the apply workflow to "
+                            "finish: it goes on with the approved changes that are left.")
         raise
     port.create_comment(pull.number, f"**Applied**: {result.applied} changes, "
                         f"{len(result.created_accounts)} accounts created{log}.")
     click.echo(f"Apply complete: {result.applied} changes made, "
                f"{len(result.created_accounts)} accounts created.")
-    return result
 
 
-def _write_back(port: GitHubPort, planned: Planned, result: ApplyResult, base: str, sha: str) -> None:
+def _write_back(port: GitHubPort, planned: Planned, result: ApplyResult, base: str, source: str,
+                quiet: bool = False) -> None:
     ids = ids_to_record(planned.desired, planned.live, result.created_accounts)
-    pull = open_writeback_pr(port, planned.desired, ids, base, f"applied {sha[:12]}") if ids else None
+    try:
+        pull = open_writeback_pr(port, planned.desired, ids, base, source) if ids else None
+    except ReconcilerError as exc:
+        if not quiet:
+            raise
+        click.echo(f"could not record account ids: {exc}", err=True)
+        return
     if pull is not None:
-        click.echo(f"account ids: pull request #{pull.number} {pull.url}")
+        click.echo(f"account ids: pull request #{pull.number} {pull.url}", err=quiet)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.approval import plan_digest
 from reconciler.changes import Change, Plan
 from reconciler.comment import (
     MAX_COMMENT_CHARS,
@@ -31,7 +32,13 @@ def render_lines(plan: Plan, max_chars: int | None = None, lines: int = 10) -> s
 def test_marker_round_trips_and_is_the_first_line() -> None:
     body = comment_body(PLAN, HEAD, render_lines)
     assert body.startswith("<!-- reconciler:plan ")
-    assert parse_marker(body) == PlanMarker(HEAD, PLAN.repository_fingerprint, PLAN.live_fingerprint)
+    assert parse_marker(body) == PlanMarker(HEAD, PLAN.repository_fingerprint, PLAN.live_fingerprint,
+                                            plan_digest(PLAN))
+
+
+def test_a_marker_without_the_change_digest_still_parses() -> None:
+    old = '<!-- reconciler:plan {"head":"' + HEAD + '","live":"sha256:l","repository":"sha256:r"} -->'
+    assert parse_marker(old) == PlanMarker(HEAD, "sha256:r", "sha256:l", "")
 
 
 def test_marker_refuses_values_that_could_end_the_comment() -> None:
