@@ -49,9 +49,14 @@ def retired(body: str) -> str:
 
 
 def marker(drift: Drift) -> str:
-    data = json.dumps({"address": drift.address, "fingerprint": drift.fingerprint}, sort_keys=True)
+    return hidden_marker("drift", {"address": drift.address, "fingerprint": drift.fingerprint})
+
+
+def hidden_marker(kind: str, data: Mapping[str, Any]) -> str:
+    """`<!-- reconciler:<kind> {json} -->`: found again by later runs, invisible to readers."""
+    text = json.dumps(data, sort_keys=True)
     # An address is user text; keep it from ending the HTML comment early.
-    return "<!-- reconciler:drift " + data.replace("<", "\\u003c").replace(">", "\\u003e") + " -->"
+    return f"<!-- reconciler:{kind} " + text.replace("<", "\\u003c").replace(">", "\\u003e") + " -->"
 
 
 def parse_marker(body: str | None) -> tuple[str, str] | None:

@@ -3,14 +3,13 @@ for remediations that keep failing). The command wires the real AWS, GitHub and 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from reconciler.audit import AuditLog
 from reconciler.drift import Drift, managed_addresses
-from reconciler.drift_pr import branches_for, retired
+from reconciler.drift_pr import branches_for, hidden_marker, retired
 from reconciler.model import Organization
 from reconciler.pull_requests import Issue, PullRequest
 from reconciler.reconcile_state import (
@@ -25,7 +24,6 @@ from reconciler.reconcile_state import (
 )
 from reconciler.remediate import Context, Outcome, remediate
 
-ISSUE_MARKER = "<!-- reconciler:remediation-failure {} -->"
 TTR_KEPT = 200  # recent times to remediate kept in the state, for the summary's median
 
 
@@ -138,8 +136,7 @@ def _retire_pulls(pulls: Pulls, address: str, report: Report) -> None:
 
 
 def _marker(address: str) -> str:
-    data = json.dumps({"address": address}).replace("<", "\\u003c").replace(">", "\\u003e")
-    return ISSUE_MARKER.format(data)
+    return hidden_marker("remediation-failure", {"address": address})
 
 
 def _open_issue(issues: Issues, address: str, failure: Failure) -> int:

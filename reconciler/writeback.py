@@ -73,7 +73,9 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _mapping(text: str, where: str) -> Any:
+def block_mapping(text: str, where: str) -> Any:
+    """`text` parsed round-trip, if it is a block mapping (or empty) that a line-level edit can
+    change; otherwise a `RepositoryError` naming `where` and what to do."""
     try:
         data = YAML(typ="rt").load(text)
     except YAMLError as exc:
@@ -87,6 +89,9 @@ def _mapping(text: str, where: str) -> Any:
         raise RepositoryError(f"{where}: write the account as a block mapping (one key per line) so "
                               "account_id can be added without reformatting it")
     return data
+
+
+_mapping = block_mapping  # the name before it was public
 
 
 def _replace_scalar(line: str, col: int, value: str) -> str:

@@ -22,7 +22,8 @@ T = TypeVar("T")
 
 
 @contextmanager
-def _github_errors(doing: str) -> Iterator[None]:
+def github_errors(doing: str) -> Iterator[None]:
+    """PyGithub's and requests' exceptions, while `doing`, as one-line `GitHubError`s."""
     try:
         yield
     except GithubException as exc:
@@ -32,18 +33,24 @@ def _github_errors(doing: str) -> Iterator[None]:
         raise GitHubError(f"cannot reach GitHub to {doing}: {type(exc).__name__}") from exc
 
 
-def _call(doing: str, fn: Callable[[], T]) -> T:
-    with _github_errors(doing):
+def call_github(doing: str, fn: Callable[[], T]) -> T:
+    """`fn()`, with GitHub's refusals turned into `GitHubError` naming what was being done."""
+    with github_errors(doing):
         return fn()
-    raise AssertionError("unreachable")  # pragma: no cover - _github_errors re-raises
+    raise AssertionError("unreachable")  # pragma: no cover - github_errors re-raises
 
 
-def _pull(pr: Any) -> PullRequest:
+def pull_request_of(pr: Any) -> PullRequest:
+    """The port's `PullRequest` for a PyGithub pull request."""
     return PullRequest(
         number=pr.number, title=pr.title or "", body=pr.body or "", author=pr.user.login,
         state=pr.state, merged=pr.merged_at is not None, head_ref=pr.head.ref, head_sha=pr.head.sha,
         base_ref=pr.base.ref, merge_commit_sha=pr.merge_commit_sha, url=pr.html_url or "",
     )
+
+
+# The names this module used before they were public (kept so older imports still work).
+_github_errors, _call, _pull = github_errors, call_github, pull_request_of
 
 
 class GitHubClient:

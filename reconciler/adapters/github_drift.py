@@ -10,7 +10,7 @@ import base64
 
 from github import GithubException, InputGitTreeElement
 
-from reconciler.adapters.github import GitHubClient, _call, _github_errors, _pull
+from reconciler.adapters.github import GitHubClient, call_github, github_errors, pull_request_of
 from reconciler.errors import GitHubError
 from reconciler.pull_requests import Issue, PullRequest
 
@@ -20,42 +20,42 @@ STATE_FILE = "state.json"
 
 class DriftGitHubClient(GitHubClient):
     def default_branch(self) -> str:
-        return _call("read the repository", lambda: str(self._repo.default_branch))
+        return call_github("read the repository", lambda: str(self._repo.default_branch))
 
     def pulls_for_branch(self, head: str) -> list[PullRequest]:
         """Every pull request from `head`, newest first, open or closed."""
         owner = self._name.split("/", 1)[0]
         def find() -> list[PullRequest]:
             pulls = self._repo.get_pulls(state="all", head=f"{owner}:{head}")
-            found = [_pull(p) for p in pulls if p.head.ref == head]
+            found = [pull_request_of(p) for p in pulls if p.head.ref == head]
             return sorted(found, key=lambda p: p.number, reverse=True)
-        return _call(f"look for pull requests from {head}", find)
+        return call_github(f"look for pull requests from {head}", find)
 
     def close_pull_request(self, number: int, body: str, comment: str) -> None:
         def close() -> None:
             pull = self._repo.get_pull(number)
             pull.create_issue_comment(comment)
             pull.edit(body=body, state="closed")
-        _call(f"close pull request #{number}", close)
+        call_github(f"close pull request #{number}", close)
 
     def open_issues(self) -> list[Issue]:
         def fetch() -> list[Issue]:
             return [Issue(i.number, i.title or "", i.body or "", i.user.login)
                     for i in self._repo.get_issues(state="open") if i.pull_request is None]
-        return _call("list open issues", fetch)
+        return call_github("list open issues", fetch)
 
     def create_issue(self, title: str, body: str) -> Issue:
         def create() -> Issue:
             i = self._repo.create_issue(title=title, body=body)
             return Issue(i.number, i.title or "", i.body or "", i.user.login)
-        return _call("open an issue", create)
+        return call_github("open an issue", create)
 
     def close_issue(self, number: int, comment: str) -> None:
         def close() -> None:
             issue = self._repo.get_issue(number)
             issue.create_comment(comment)
             issue.edit(state="closed")
-        _call(f"close issue #{number}", close)
+        call_github(f"close issue #{number}", close)
 
     def read_state(self) -> str | None:
         try:
@@ -64,7 +64,7 @@ class DriftGitHubClient(GitHubClient):
             if exc.status == 404:
                 return None
             raise GitHubError(f"GitHub refused to read {STATE_REF}: HTTP {exc.status}") from exc
-        with _github_errors(f"read {STATE_REF}"):
+        with github_errors(f"read {STATE_REF}"):
             tree = self._repo.get_git_commit(ref.object.sha).tree
             entry = next((e for e in tree.tree if e.path == STATE_FILE), None)
             if entry is None:
@@ -74,7 +74,7 @@ class DriftGitHubClient(GitHubClient):
 
     def write_state(self, text: str, message: str) -> None:
         """A commit per run, parented on the last one: the state's history is its audit trail."""
-        with _github_errors(f"write {STATE_REF}"):
+        with github_errors(f"write {STATE_REF}"):
             blob = self._repo.create_git_blob(text, "utf-8")
             element = InputGitTreeElement(STATE_FILE, "100644", "blob", sha=blob.sha)
             tree = self._repo.create_git_tree([element])
