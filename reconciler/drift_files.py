@@ -21,9 +21,8 @@ from reconciler.drift_pr import account_updates
 from reconciler.errors import RepositoryError
 from reconciler.importer import account_text, normalise, policy_text
 from reconciler.model import Account, Organization, Policy, metadata_from_tags
-from reconciler.writeback import _mapping
-
-Files = dict[str, str | None]
+from reconciler.remediate import Files
+from reconciler.writeback import block_mapping
 
 
 def _yaml() -> YAML:
@@ -45,10 +44,10 @@ def _load(root: Path, path: str) -> Any:
         text = (root / path).read_text(encoding="utf-8")
     except OSError as exc:
         raise RepositoryError(f"{path}: cannot read it to prepare a drift pull request: {exc}") from exc
-    _mapping(text, path)  # the same checks (and messages) as the id write-back
+    block_mapping(text, path)  # the same checks (and messages) as the id write-back
     try:
         return _yaml().load(text)
-    except YAMLError as exc:  # pragma: no cover - _mapping has already parsed it
+    except YAMLError as exc:  # pragma: no cover - block_mapping has already parsed it
         raise RepositoryError(f"{path}: {exc}") from exc
 
 
@@ -83,8 +82,6 @@ def _retarget(desired: Organization, root: Path, old: str, new: str) -> Files:
                 targets[index] = new
         files[policy.source.path] = _dump(data)
     return files
-
-
 
 
 def import_account(live: Mapping[str, Any], name: str) -> str:

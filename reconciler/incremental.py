@@ -4,8 +4,9 @@ The incremental path reads CloudTrail's Organizations events since the last run 
 the accounts and policies they name (plus those still drifted from earlier runs); everything else
 is taken to be as the repository says, which the last full scan established. Anything it cannot
 follow cheaply (an OU created, renamed or deleted, a policy created, a policy type switched, an
-account joining or leaving) falls back to a full scan, and so does every FULL_EVERY-th run: the
-full scan is the safety net.
+account joining or leaving) falls back to a full scan, and so does a run whose last full scan is
+older than the full-scan interval: the full scan is the safety net, on a clock rather than a run
+count, because a large organization's full scan outlasts the schedule's period.
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ from typing import Any
 
 from reconciler.adapters.aws import AwsClient
 from reconciler.adapters.aws_read import read_organization
-from reconciler.drift_pr import Attribution
-from reconciler.fingerprint import fingerprint
 from reconciler.incremental_read import read_accounts, read_policies
 from reconciler.model import Organization
 from reconciler.reconcile_state import State
+from reconciler.scan_schedule import FULL_SCAN_INTERVAL, full_scan_reason
 
-FULL_EVERY = 4  # at a 15-minute schedule, a full scan at least hourly
 # CloudTrail delivers an event some minutes after the call (AWS: typically within 15 minutes).
 DELIVERY_DELAY = timedelta(minutes=20)
 SOURCE = "organizations.amazonaws.com"
+# Account renames (PutAccountName) are the Account Management API's, logged under its own source.
+SOURCES = (SOURCE, "account.amazonaws.com")
 # Events the incremental path cannot follow by re-reading one account or policy.
 STRUCTURAL = frozenset({
     "CreateOrganizationalUnit", "UpdateOrganizationalUnit", "DeleteOrganizationalUnit",
@@ -59,61 +60,46 @@ def touched(events: Iterable[Mapping[str, Any]]) -> Touched:
 
 
 def lookup_events(client: AwsClient, since: datetime, resource: str | None = None) -> list[dict[str, Any]]:
-    """Organizations events since `since`, newest first (about one call per 50 events)."""
-    attribute = ({"AttributeKey": "ResourceName", "AttributeValue": resource} if resource else
-                 {"AttributeKey": "EventSource", "AttributeValue": SOURCE})
+    """Organizations and Account Management events since `since` (about one call per 50 events,
+    one lookup per source: LookupEvents takes a single attribute)."""
+    if resource:
+        return _lookup(client, since, {"AttributeKey": "ResourceName", "AttributeValue": resource})
+    return [e for source in SOURCES
+            for e in _lookup(client, since, {"AttributeKey": "EventSource", "AttributeValue": source})]
+
+
+def _lookup(client: AwsClient, since: datetime, attribute: dict[str, str]) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     params: dict[str, Any] = {"LookupAttributes": [attribute], "StartTime": since, "MaxResults": 50}
     while True:
         response = client.call("LookupEvents", service="cloudtrail", **params)
-        events += [e for e in response.get("Events", []) if e.get("EventSource", SOURCE) == SOURCE]
+        events += [e for e in response.get("Events", []) if e.get("EventSource", SOURCE) in SOURCES]
         if not response.get("NextToken"):
             return events
         params["NextToken"] = response["NextToken"]
 
 
-def attribution(client: AwsClient, resource_id: str | None, since: datetime) -> list[Attribution]:
-    if not resource_id:
-        return []
-    return [Attribution(str(e.get("Username") or "unknown"), str(e.get("EventName")),
-                        _time(e.get("EventTime"))) for e in lookup_events(client, since, resource_id)]
-
-
-def _time(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-def full_scan_reason(state: State, desired: Organization, incremental: bool) -> str | None:
-    if not incremental:
-        return "requested"
-    if not state.last_run or not state.last_full_scan or not state.ids:
-        return "no earlier run"
-    if state.runs_since_full + 1 >= FULL_EVERY:
-        return f"every {FULL_EVERY}th run"
-    if state.repository != fingerprint(desired):
-        return "the repository changed"
-    if any(a in state.failures for a in state.open):
-        return "a remediation is failing"
-    return None
-
 
 def read_live(client: AwsClient, desired: Organization, state: State, incremental: bool,
-              now: datetime) -> tuple[Organization, str, frozenset[str] | None]:
+              now: datetime, interval: timedelta = FULL_SCAN_INTERVAL
+              ) -> tuple[Organization, str, frozenset[str] | None]:
     """The live organization, how it was read, and (incremental) the addresses it covers."""
-    reason = full_scan_reason(state, desired, incremental)
+    reason = full_scan_reason(state, desired, incremental, now, interval)
     if reason is None and state.last_run and state.last_full_scan:
         found = touched(since_full_scan(client, state.last_run, state.last_full_scan))
         if found.structural:
             reason = f"CloudTrail shows {found.structural[0]}"
         else:
             live, covered = _partial(client, desired, state, found)
-            state.runs_since_full += 1
             return live, f"incremental, {len(covered)} resources re-read", covered
     live = read_organization(client)
     state.ids = {"root": live.root_id, "ous": {o.path: o.ou_id for o in live.ous},
                  "policies": {p.name: p.policy_id for p in live.policies}}
-    state.runs_since_full, state.last_full_scan = 0, now.isoformat()
+    # The scan's start: changes made while it read may be missed by it, so the next run's
+    # CloudTrail window must reach back to here.
+    state.last_full_scan = now.isoformat()
     return live, f"full ({reason})", None
+
 
 
 def since_full_scan(client: AwsClient, last_run: str, last_full_scan: str) -> list[dict[str, Any]]:

@@ -5,7 +5,8 @@ document that `remediate` keeps in the GitHub repository itself, as a blob behin
 `refs/reconciler/state` (written through the git data API; see docs/reconcile.md for why). This
 module holds the document and its pure transitions; reading and writing it is the GitHub port's.
 
-- last_run / last_full_scan: where the incremental path starts reading CloudTrail;
+- last_run / last_full_scan: where the incremental path starts reading CloudTrail, and when the
+  next full scan is due;
 - open: every drift still present, with when it was first seen (time to remediate);
 - failures: consecutive failed remediations per address, and the issue opened for a person.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 VERSION = 1
@@ -40,7 +41,6 @@ class OpenDrift:
 class State:
     last_run: str | None = None
     last_full_scan: str | None = None
-    runs_since_full: int = 0
     open: dict[str, OpenDrift] = field(default_factory=dict)
     failures: dict[str, Failure] = field(default_factory=dict)
     ttr: list[float] = field(default_factory=list)  # recent times to remediate, seconds
@@ -52,7 +52,6 @@ class State:
     def to_json(self) -> str:
         data: dict[str, Any] = {
             "version": VERSION, "last_run": self.last_run, "last_full_scan": self.last_full_scan,
-            "runs_since_full": self.runs_since_full,
             "open": {a: vars(o) for a, o in sorted(self.open.items())},
             "failures": {a: vars(f) for a, f in sorted(self.failures.items())},
             "ttr": self.ttr, "repository": self.repository, "ids": self.ids,
@@ -69,7 +68,6 @@ class State:
                 return cls()
             return cls(
                 last_run=data.get("last_run"), last_full_scan=data.get("last_full_scan"),
-                runs_since_full=int(data.get("runs_since_full", 0)),
                 open={a: OpenDrift(**o) for a, o in data.get("open", {}).items()},
                 failures={a: Failure(**f) for a, f in data.get("failures", {}).items()},
                 ttr=[float(t) for t in data.get("ttr", [])], repository=data.get("repository"),
@@ -77,10 +75,6 @@ class State:
             )
         except (ValueError, TypeError):
             return cls()
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
 
 
 def seconds_between(start: str, end: str) -> float:

@@ -4,48 +4,62 @@ CloudTrail), GitHub (pull requests, issues, the state ref) and the audit log."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from reconciler.actions import ActionsEnv
-from reconciler.adapters.aws import AwsClient
+from reconciler.adapters.aws import AwsClient, default_session
+from reconciler.adapters.aws_identity import caller_identity
 from reconciler.adapters.aws_write import OrganizationsWriter
 from reconciler.adapters.github_drift import DriftGitHubClient
 from reconciler.apply import Applier
+from reconciler.attribution import CallerIdentity, attribution
 from reconciler.audit import DEFAULT_PATH, AuditLog
 from reconciler.drift import Drift, detect
-from reconciler.drift_files import Files, account_files, import_files_for
+from reconciler.drift_files import account_files, import_files_for
 from reconciler.drift_pr import Attribution
 from reconciler.fingerprint import fingerprint
-from reconciler.incremental import attribution, read_live
+from reconciler.incremental import read_live
 from reconciler.load import load_repository
 from reconciler.model import Organization
 from reconciler.plan import plan
 from reconciler.reconcile_run import Report, run
-from reconciler.reconcile_state import State, now_iso
-from reconciler.remediate import Context, applier_reverter
+from reconciler.reconcile_state import State
+from reconciler.remediate import Context, Files, applier_reverter
+from reconciler.scan_schedule import FULL_SCAN_INTERVAL, parse_time
 
 FIRST_RUN_LOOKBACK = timedelta(days=1)  # how far back CloudTrail is asked on a first run
 
 
-def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: bool) -> tuple[Report, bool]:
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: bool = True,
+                   full_scan_interval: timedelta = FULL_SCAN_INTERVAL,
+                   clock: Callable[[], datetime] = utc_now) -> tuple[Report, bool]:
     """One run; returns the report and whether it was allowed to change anything."""
     desired = load_repository(root)
     act = desired.reconcile.enabled and not dry_run
     github = _github(env, required=act)
     state = State.from_json(github.read_state() if github else None)
-    now = now_iso()
-    since = datetime.fromisoformat(state.last_run) if state.last_run else _at(now) - FIRST_RUN_LOOKBACK
-    client = AwsClient()
-    live, scan, covered = read_live(client, desired, state, incremental, _at(now))
+    at = clock()
+    now = at.isoformat()
+    since = parse_time(state.last_run) or at - FIRST_RUN_LOOKBACK
+    session = default_session()
+    client = AwsClient(lambda: session)
+    identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
+    live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
     drifts = detect(desired, live, plan(desired, live))
     audit = AuditLog(root / DEFAULT_PATH)
     ctx = Context(
         github=github or _NoGitHub(), act=act,
         revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit)),
         files_for=lambda d: _files(d, drifts, desired, root),
-        who=lambda d: _who(client, d, since),
+        who=lambda d: _who(client, d, since, identity),
     )
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
@@ -54,10 +68,6 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
     return report, act
-
-
-def _at(iso: str) -> datetime:
-    return datetime.fromisoformat(iso)
 
 
 def _github(env: ActionsEnv, required: bool) -> DriftGitHubClient | None:
@@ -73,10 +83,11 @@ def _files(drift: Drift, drifts: list[Drift] | tuple[Drift, ...], desired: Organ
     return account_files(drift, desired, root)
 
 
-def _who(client: AwsClient, drift: Drift, since: datetime) -> list[Attribution]:
+def _who(client: AwsClient, drift: Drift, since: datetime,
+         identity: Callable[[], CallerIdentity]) -> list[Attribution]:
     live: Any = drift.live or {}
     resource = live.get("account_id") if isinstance(live, dict) else None
-    return attribution(client, resource, since)
+    return attribution(client, resource, since, identity)
 
 
 @dataclasses.dataclass

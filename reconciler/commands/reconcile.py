@@ -4,6 +4,7 @@ then revert it or open pull requests per the repository's rules; print what happ
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -11,24 +12,37 @@ import click
 from reconciler.actions import ActionsEnv
 from reconciler.reconcile_run import Report
 from reconciler.reconcile_wiring import reconcile_once
+from reconciler.scan_schedule import parse_duration
 
 _SIGNS = {"missing": "+", "modified": "~", "unmanaged": "?"}
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedelta:
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from exc
 
 
 @click.command("reconcile")
 @click.option("--repo", "repo", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="The desired-state repository (a checkout of its main branch).")
 @click.option("--dry-run", is_flag=True, help="Detect and report drift; change nothing, remember nothing.")
-@click.option("--incremental", is_flag=True,
-              help="Read only what CloudTrail says changed since the last run (a full scan still runs "
-                   "when the state asks for one).")
+@click.option("--incremental/--full", default=True, show_default=True,
+              help="--incremental (the default): read only what CloudTrail says changed since the last "
+                   "run, with a full scan when one is due. --full: scan the whole organization now.")
+@click.option("--full-scan-interval", "interval", default="6h", callback=_duration, show_default=True,
+              metavar="DURATION",
+              help="The safety net: a full scan when the last one is older than this (e.g. 6h, 90m).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_context
-def command(ctx: click.Context, repo: Path, dry_run: bool, incremental: bool, output_format: str) -> None:
+def command(ctx: click.Context, repo: Path, dry_run: bool, incremental: bool, interval: timedelta,
+            output_format: str) -> None:
     """Detect drift, then revert it or open pull requests per the repository's rules."""
     env = ActionsEnv.from_environ()
-    report, act = reconcile_once(repo, env, dry_run=dry_run, incremental=incremental)
+    report, act = reconcile_once(repo, env, dry_run=dry_run, incremental=incremental,
+                                 full_scan_interval=interval)
     if output_format == "json":
         click.echo(json.dumps(report.to_json(), indent=2))
     else:

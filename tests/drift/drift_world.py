@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,10 @@ from click.testing import CliRunner
 
 from ghfake.testing import GHFake, actions_env, schedule_event
 from orgsim.testing import OrgSim
+from reconciler.actions import ActionsEnv
 from reconciler.cli import cli
+from reconciler.reconcile_wiring import reconcile_once
+from reconciler.scan_schedule import FULL_SCAN_INTERVAL
 
 PROJECT = Path(__file__).resolve().parents[2]
 INTRUDER = "AKIAINTRUDER0000MALLORY"  # a distinct access key: CloudTrail names another actor
@@ -32,14 +36,26 @@ class World:
         """Organizations as someone else, out of band."""
         return self.sim.client("organizations", access_key_id=INTRUDER)
 
-    def reconcile(self, *args: str) -> tuple[int, str, Path]:
+    def _env(self) -> dict[str, str]:
+        """The environment of a step of the scheduled workflow."""
         event = schedule_event(repository=self.full_name, cron="*/15 * * * *")
-        env = actions_env(self.tmp / "actions", event_name="schedule", payload=event,
-                          repository=self.full_name, api_url=self.gh.url, token=self.gh.token)
+        return actions_env(self.tmp / "actions", event_name="schedule", payload=event,
+                           repository=self.full_name, api_url=self.gh.url, token=self.gh.token)
+
+    def reconcile(self, *args: str) -> tuple[int, str, Path]:
+        env = self._env()
         result = CliRunner().invoke(cli, ["reconcile", "--repo", str(self.repo), *args], env=env)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result.exit_code, result.output, Path(env["GITHUB_STEP_SUMMARY"])
+
+    def reconcile_at(self, when: datetime, interval: timedelta = FULL_SCAN_INTERVAL) -> str:
+        """One scheduled run with the clock at `when` (no sleeping); returns how it read AWS."""
+        env = self._env()
+        report, _ = reconcile_once(self.repo, ActionsEnv.from_environ(env), dry_run=False,
+                                   full_scan_interval=interval, clock=lambda: when)
+        assert not report.errors, report.errors
+        return report.scan
 
     def reconcile_json(self, *args: str) -> dict[str, Any]:
         code, out, _ = self.reconcile("--format", "json", *args)
@@ -76,8 +92,6 @@ def files_of(root: Path) -> dict[str, str]:
     names = ["organization.yaml", *(f"{d}/{p.name}" for d in ("accounts", "policies")
                                     for p in sorted((root / d).glob("*.yaml")))]
     return {n: (root / n).read_text() for n in names}
-
-
 
 
 def ou_id(org: Any, path: str) -> str:
