@@ -52,11 +52,16 @@ git -C "$repo" log --oneline main.."$branch"
 git -C "$repo" diff --stat main "$branch" | tail -n 3
 git -C "$repo" diff main "$branch" -- accounts/cust-acme-prod.yaml
 
+step "merge the ids into main (what merging the write-back pull request does)"
+# apply also wrote the ids into the working tree as it went; the branch holds the same content.
+git -C "$repo" checkout -q -- accounts
+git -C "$repo" merge -q --ff-only "$branch" && git -C "$repo" log --oneline -1
+
 step "plan again: nothing to do"
 reconciler plan --repo "$repo" --detailed-exitcode | tail -n 1
 
-step "out of band, with plain boto3: move an account, edit an SCP"
-python - <<'PY'
+step "out of band, as another person (mallory, with plain boto3): move an account, loosen an SCP"
+AWS_ACCESS_KEY_ID=AKIADEMOMALLORY00000 python - <<'PY'
 import json
 import boto3
 
@@ -82,6 +87,6 @@ code=$?
 set -e
 echo "plan --detailed-exitcode exited $code (2: there are changes)"
 
-# Drift (docs/reconcile.md): its own orgsim and ghfake; drift made by hand in AWS, then
-# `reconciler reconcile` reverts it or opens pull requests, which are shown with their diffs.
-python scripts/demo_reconcile.py
+# Drift handling (docs/reconcile.md), on the same organization: the repository goes to a local
+# GitHub, more drift is made by hand, and `reconciler reconcile` reverts it or opens pull requests.
+python scripts/demo_reconcile.py --repo "$repo" --work "$work"

@@ -1,67 +1,65 @@
-"""The drift part of the demo: drift made by hand in AWS, healed by `reconciler reconcile`.
+"""The drift part of the demo (called by scripts/demo.sh): drift made by hand in AWS, healed by
+`reconciler reconcile`.
 
-Starts its own orgsim and ghfake, converges the sample organization, pushes the repository to
-ghfake, changes AWS out of band as another person, runs `reconciler reconcile` as the scheduled
-workflow would, and shows the pull requests it opened (title, body, diff).
+It continues the story demo.sh started, on the same organization (the orgsim that
+AWS_ENDPOINT_URL points at) and the same repository: it starts ghfake, publishes the repository
+there, makes more drift as another person, runs `reconciler reconcile` as the scheduled workflow
+would, and shows the pull requests it opened (title, body, diff). A second run opens nothing new.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+import boto3  # noqa: E402
+
 from ghfake.testing import GHFake, actions_env, schedule_event  # noqa: E402
-from orgsim.testing import OrgSim  # noqa: E402
 
 REPOSITORY = "acme/aws-organization"
-INTRUDER = "AKIADEMOMALLORY00000"
+INTRUDER = "AKIADEMOMALLORY00000"  # CloudTrail names this key as the actor of the drift
 
 
 def say(text: str) -> None:
-    print(f"\n=== {text}", flush=True)
+    print(f"\n\033[1m== {text}\033[0m", flush=True)
 
 
-def run(*args: str, env: dict[str, str], check: bool = True) -> None:
-    subprocess.run(args, env=env, check=check)
-
-
-def ou_id(org: object, path: str) -> str:
-    parent = org.list_roots()["Roots"][0]["Id"]  # type: ignore[attr-defined]
+def ou_id(org: Any, path: str) -> str:
+    parent = org.list_roots()["Roots"][0]["Id"]
     for name in path.split("/"):
-        ous = org.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]  # type: ignore[attr-defined]
+        ous = org.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]
         parent = next(o["Id"] for o in ous if o["Name"] == name)
     return str(parent)
 
 
-def drift(sim: OrgSim) -> None:
-    org = sim.client("organizations", access_key_id=INTRUDER)
+def drift() -> None:
+    org = boto3.client("organizations", aws_access_key_id=INTRUDER, aws_secret_access_key="mallory")
     ids = {a["Name"]: a["Id"] for a in org.list_accounts()["Accounts"]}
-    print("mallory moves cust-acme-prod (full) to Sandbox")
-    org.move_account(AccountId=ids["cust-acme-prod"], SourceParentId=ou_id(org, "Workloads/Production"),
-                     DestinationParentId=ou_id(org, "Sandbox"))
-    print("mallory moves cust-umbrella-prod (assisted) to Infrastructure and tags it incident=INC-42")
+    print("mallory moves cust-umbrella-prod (automation_level: assisted) to Infrastructure, tags it incident=INC-42")
     org.move_account(AccountId=ids["cust-umbrella-prod"], SourceParentId=ou_id(org, "Workloads/Production"),
                      DestinationParentId=ou_id(org, "Infrastructure"))
     org.tag_resource(ResourceId=ids["cust-umbrella-prod"], Tags=[{"Key": "incident", "Value": "INC-42"}])
-    print("mallory rewrites the deny-root-user SCP to allow everything")
-    policy = next(p for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
-                  if p["Name"] == "deny-root-user")
-    org.update_policy(PolicyId=policy["Id"], Content=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
     print("mallory creates an account the repository does not know: rogue-lab")
     request = org.create_account(Email="rogue-lab@example.com", AccountName="rogue-lab")
-    while org.describe_create_account_status(CreateAccountRequestId=request["CreateAccountStatus"]["Id"])[
-            "CreateAccountStatus"]["State"] == "IN_PROGRESS":
-        time.sleep(0.1)
+    request_id = request["CreateAccountStatus"]["Id"]
+    deadline = time.monotonic() + 60
+    while org.describe_create_account_status(CreateAccountRequestId=request_id)[
+            "CreateAccountStatus"]["State"] == "IN_PROGRESS" and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def publish(gh: GHFake, repo: Path) -> None:
+    tracked = subprocess.run(["git", "-C", str(repo), "ls-files"], check=True, capture_output=True,
+                             text=True).stdout.split()
+    gh.create_repo(REPOSITORY, {name: (repo / name).read_text() for name in tracked})
 
 
 def show_pulls(gh: GHFake) -> None:
@@ -73,34 +71,29 @@ def show_pulls(gh: GHFake) -> None:
         subprocess.run(["git", "--git-dir", bare, "--no-pager", "diff", "main", pull.head.ref], check=True)
 
 
+def reconcile(repo: Path, env: dict[str, str]) -> None:
+    subprocess.run(["reconciler", "reconcile", "--repo", str(repo)], env=env, check=True)
+
+
 def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="reconcile-demo-"))
-    try:
-        with OrgSim.start(create_account_seconds=0.2) as sim, GHFake.start(work / "github") as gh:
-            repo = work / "repo"
-            repo.mkdir()
-            shutil.copy(PROJECT / "organization.yaml", repo)
-            for folder in ("accounts", "policies"):
-                shutil.copytree(PROJECT / folder, repo / folder)
-            env = {**os.environ, **sim.env(), "RECONCILER_AWS_PACING": "off"}
-            say("converge the sample organization in orgsim (reconciler apply)")
-            run("reconciler", "apply", "--repo", str(repo), "--auto-approve", "--no-writeback-commit",
-                env=env, check=True)
-            say(f"push the repository to ghfake as {REPOSITORY}")
-            files = {str(p.relative_to(repo)): p.read_text() for p in repo.rglob("*.yaml")}
-            gh.create_repo(REPOSITORY, files)
-            say("drift: changes made by hand in AWS, by another person")
-            drift(sim)
-            env.update(actions_env(work / "actions", event_name="schedule", repository=REPOSITORY,
-                                   payload=schedule_event(repository=REPOSITORY, cron="*/15 * * * *"),
-                                   api_url=gh.url, token=gh.token))
-            say("reconciler reconcile (as the scheduled workflow runs it)")
-            run("reconciler", "reconcile", "--repo", str(repo), env=env, check=False)
-            show_pulls(gh)
-            say("a second run changes nothing and opens nothing new")
-            run("reconciler", "reconcile", "--repo", str(repo), env=env, check=False)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repo", type=Path, required=True)
+    parser.add_argument("--work", type=Path, required=True)
+    args = parser.parse_args()
+    with GHFake.start(args.work / "github") as gh:
+        say(f"publish the repository to a local GitHub (ghfake) as {REPOSITORY}")
+        publish(gh, args.repo)
+        print(f"{gh.url}/repos/{REPOSITORY}")
+        say("more drift by hand in AWS")
+        drift()
+        env = {**os.environ, **actions_env(
+            args.work / "actions", event_name="schedule", repository=REPOSITORY,
+            payload=schedule_event(repository=REPOSITORY, cron="*/15 * * * *"), api_url=gh.url, token=gh.token)}
+        say("reconciler reconcile (as the scheduled workflow runs it)")
+        reconcile(args.repo, env)
+        show_pulls(gh)
+        say("reconcile again: nothing new is changed or opened")
+        reconcile(args.repo, env)
 
 
 if __name__ == "__main__":
