@@ -43,7 +43,8 @@ def ou_id(org: Any, path: str) -> str:
 def drift() -> None:
     org = boto3.client("organizations", aws_access_key_id=INTRUDER, aws_secret_access_key="mallory")
     ids = {a["Name"]: a["Id"] for a in org.list_accounts()["Accounts"]}
-    print("mallory moves cust-umbrella-prod (automation_level: assisted) to Infrastructure, tags it incident=INC-42")
+    print("mallory moves cust-umbrella-prod (automation_level: assisted) to Infrastructure "
+          "and tags it incident=INC-42")
     org.move_account(AccountId=ids["cust-umbrella-prod"], SourceParentId=ou_id(org, "Workloads/Production"),
                      DestinationParentId=ou_id(org, "Infrastructure"))
     org.tag_resource(ResourceId=ids["cust-umbrella-prod"], Tags=[{"Key": "incident", "Value": "INC-42"}])
@@ -86,9 +87,9 @@ def main() -> None:
         print(f"{gh.url}/repos/{REPOSITORY}")
         say("more drift by hand in AWS")
         drift()
-        env = {**os.environ, **actions_env(
-            args.work / "actions", event_name="schedule", repository=REPOSITORY,
-            payload=schedule_event(repository=REPOSITORY, cron="*/15 * * * *"), api_url=gh.url, token=gh.token)}
+        event = schedule_event(repository=REPOSITORY, cron="*/15 * * * *")
+        env = {**os.environ, **actions_env(args.work / "actions", event_name="schedule", repository=REPOSITORY,
+                                           payload=event, api_url=gh.url, token=gh.token)}
         say("reconciler reconcile (as the scheduled workflow runs it)")
         reconcile(args.repo, env)
         show_pulls(gh)
