@@ -88,8 +88,9 @@ def main() -> None:
         say("more drift by hand in AWS")
         drift()
         event = schedule_event(repository=REPOSITORY, cron="*/15 * * * *")
-        env = {**os.environ, **actions_env(args.work / "actions", event_name="schedule", repository=REPOSITORY,
-                                           payload=event, api_url=gh.url, token=gh.token)}
+        actions = actions_env(args.work / "actions", event_name="schedule", repository=REPOSITORY,
+                              payload=event, api_url=gh.url, token=gh.token)
+        env = {**os.environ, **actions}
         say("reconciler reconcile (as the scheduled workflow runs it)")
         reconcile(args.repo, env)
         show_pulls(gh)
