@@ -14,13 +14,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from reconciler.errors import ReconcilerError
+from reconciler.problems import show
+
 DEFAULT_PATH: Final = Path(".reconciler") / "audit.jsonl"
+
+
+class AuditLogError(ReconcilerError):
+    """The audit log cannot be written."""
 
 
 class AuditLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.records = 0
+        _check_writable(path)  # before any change: a change must never go unrecorded
 
     def record(
         self,
@@ -45,17 +53,43 @@ class AuditLog:
             "request_id": request_id,
             "error": error,
         }
+        data = (json.dumps(line, sort_keys=True, default=str) + "\n").encode("utf-8")
+        try:
+            self._append(data)
+        except OSError as exc:
+            raise AuditLogError(
+                f"cannot write the audit log {show(str(self.path))} ({exc.strerror}): the record of "
+                f"{address} ({operation or action}: {result}) is missing from it. Fix the log's "
+                "location (--audit-log), then run `reconciler plan` to see what is left to do"
+            ) from exc
+        self.records += 1
+
+    def _append(self, data: bytes) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One write per line with O_APPEND: concurrent runs interleave whole lines, and fsync
         # makes a line that was written survive a kill -9 right after.
-        data = (json.dumps(line, sort_keys=True, default=str) + "\n").encode("utf-8")
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
-        self.records += 1
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a log that could not be appended to, without creating anything yet (a dry run
+    must leave the repository as it was)."""
+    existing = next(p for p in (path, *path.parents) if p.exists() or p == p.parent)
+    problem = ""
+    if existing == path and not path.is_file():
+        problem = "it is not a regular file"
+    elif existing != path and not existing.is_dir():
+        problem = f"{show(str(existing))} is not a directory"
+    elif not os.access(existing, os.W_OK):
+        problem = "no permission to write there"
+    if problem:
+        raise AuditLogError(f"cannot use {show(str(path))} as the audit log: {problem}; pass "
+                            "--audit-log a file in a directory you can write to")
 
 
 def read_audit(path: Path) -> list[dict[str, Any]]:

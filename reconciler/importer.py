@@ -10,12 +10,14 @@ repository format does not are normalised, and collisions are resolved and repor
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from reconciler.errors import ReconcilerError
 from reconciler.model import (
     AUTOMATION_LEVELS,
     COMPLIANCE_SCOPES,
@@ -27,6 +29,7 @@ from reconciler.model import (
     Organization,
     Policy,
 )
+from reconciler.problems import show
 
 DEFAULTS = {
     "environment": "production", "workload_type": "internal", "owner_team": "unassigned",
@@ -59,7 +62,29 @@ def q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def check_output(out: Path) -> None:
+    """Refuse, before AWS is read and without creating anything, a place import cannot write to or
+    a directory that holds anything: nothing of the user's is ever overwritten."""
+    where = show(str(out))
+    existing = next(p for p in (out, *out.parents) if p.exists() or p == p.parent)
+    if existing == out and any(out.iterdir()):
+        raise ReconcilerError(f"{where} is not empty; import writes only into an empty or new "
+                              "directory, so nothing of yours is overwritten")
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        why = "is not a directory" if not existing.is_dir() else "cannot be written to"
+        raise ReconcilerError(f"cannot write the repository into {where}: {show(str(existing))} {why}; "
+                              "pass --output a new or empty directory you can write to")
+
+
 def import_organization(live: Organization, out: Path) -> ImportReport:
+    try:
+        return _write(live, out)
+    except OSError as exc:
+        raise ReconcilerError(f"cannot write the repository into {show(str(out))} ({exc.strerror}): "
+                              "pass --output a new or empty directory you can write to") from exc
+
+
+def _write(live: Organization, out: Path) -> ImportReport:
     report = ImportReport(ous=len(live.ous))
     (out / "accounts").mkdir(parents=True, exist_ok=True)
     (out / "policies").mkdir(exist_ok=True)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, cast, get_args
 
 from reconciler.changes import FORMAT_VERSION, Action, Change, Kind, Plan, Unmanaged
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ReconcilerError, StalePlanError
+from reconciler.problems import show
 
 ACTIONS: tuple[str, ...] = get_args(Action)
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -41,6 +43,51 @@ def _change(change: Change) -> dict[str, Any]:
     if change.reach is not None:
         out["reach"] = change.reach
     return out
+
+
+def write_plan_file(plan: Plan, path: Path) -> None:
+    try:
+        path.write_text(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise PlanFileError(
+            f"cannot write the plan to {show(str(path))} ({exc.strerror}): pass --out a file in an "
+            "existing directory you can write to"
+        ) from exc
+
+
+def read_plan_file(path: Path) -> Plan:
+    name = show(str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise PlanFileError(
+            f"cannot read the plan {name} ({why}): pass the file `reconciler plan --out FILE` wrote"
+        ) from exc
+    return plan_from_text(text, name=name)
+
+
+def check_saved(saved: Plan, fresh: Plan, name: str) -> None:
+    """Refuse a saved plan that is not the plan for this repository and this live state now: one
+    made before AWS changed, one made from another repository or commit, or one edited by hand.
+    A plan file is what a person approved; executing anything else would bypass that review."""
+    redo = ("nothing was done. Make a new plan (`reconciler plan --out FILE`), review it, and apply "
+            "that one")
+    if saved.live_fingerprint != fresh.live_fingerprint:
+        raise StalePlanError(
+            f"the live organization changed since {name} was made, so that plan may no longer be "
+            f"right; {redo}"
+        )
+    if saved.repository_fingerprint != fresh.repository_fingerprint:
+        raise PlanFileError(f"{name} was made from a different repository or commit than --repo; {redo}")
+    if _comparable(saved) != _comparable(fresh):
+        raise PlanFileError(
+            f"{name} holds changes that this repository and AWS do not call for (was it edited?); {redo}"
+        )
+
+
+def _comparable(plan: Plan) -> str:
+    return json.dumps([_change(c) for c in plan.changes], sort_keys=True, default=str)
 
 
 def plan_from_text(text: str, *, name: str = "the plan file") -> Plan:

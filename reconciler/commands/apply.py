@@ -18,12 +18,12 @@ from reconciler.apply import Applier, ApplyResult
 from reconciler.audit import DEFAULT_PATH, AuditLog
 from reconciler.changes import Change, Plan
 from reconciler.commands.plan import load_valid, read_live, render
-from reconciler.errors import ReconcilerError, StalePlanError
-from reconciler.fingerprint import fingerprint
+from reconciler.errors import ReconcilerError
 from reconciler.live import scope_for
 from reconciler.model import Organization
 from reconciler.plan import plan as make_plan
-from reconciler.plan_json import plan_from_text
+from reconciler.plan_json import check_saved, read_plan_file
+from reconciler.problems import show
 from reconciler.writeback import WritebackCommit, commit_account_ids, write_account_id
 
 
@@ -33,17 +33,12 @@ class ApplyOutcome:
     writeback: WritebackCommit | None
 
 
-def checked_plan(plan_file: Path | None, desired: Organization, live: Organization) -> Plan:
-    if plan_file is None:
-        return make_plan(desired, live)
-    saved = plan_from_text(plan_file.read_text(encoding="utf-8"), name=str(plan_file))
-    if saved.live_fingerprint != fingerprint(live):
-        raise StalePlanError(
-            f"the live organization changed since {plan_file} was made, so that plan may no longer be "
-            "right; nothing was done. Make a new plan (`reconciler plan --out FILE`), review it, and "
-            "apply that one"
-        )
-    return saved
+def checked_plan(saved: Plan | None, name: str, desired: Organization, live: Organization) -> Plan:
+    """The plan to run: the one computed now, or the saved one when it is still exactly that."""
+    fresh = make_plan(desired, live)
+    if saved is not None:
+        check_saved(saved, fresh, name)
+    return fresh if saved is None else saved
 
 
 def confirm(plan: Plan, auto_approve: bool) -> None:
@@ -84,17 +79,18 @@ class IdWriter:
 
 def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path: Path | None,
               commit: bool) -> ApplyOutcome:
+    saved = read_plan_file(plan_file) if plan_file is not None else None  # before reading AWS
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
-    plan = checked_plan(plan_file, desired, live)
+    plan = checked_plan(saved, show(str(plan_file)), desired, live)
     ids = IdWriter(repo, desired)
     ids.catch_up(live)
     result = ApplyResult()
     try:
         if not plan.empty:
+            audit = AuditLog(audit_path or repo / DEFAULT_PATH)  # refused before anyone confirms
             click.echo(render(plan, "text"), nl=False)
             confirm(plan, auto_approve)
-            audit = AuditLog(audit_path or repo / DEFAULT_PATH)
             result = Applier(OrganizationsWriter(client), live, audit, on_account_id=ids).run(plan)
     finally:
         # Even after a failure: ids of accounts that were created must reach git.

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from reconciler.commands.plan import read_live
-from reconciler.errors import ReconcilerError
-from reconciler.importer import import_organization
+from reconciler.importer import check_output, import_organization
 from reconciler.live import EVERYTHING
+from reconciler.problems import show
 
 
 @click.command("import")
@@ -17,9 +17,7 @@ from reconciler.live import EVERYTHING
               help="An empty or new directory to write the repository into.")
 def command(output: Path) -> None:
     """Write organization.yaml, accounts/ and policies/ for the existing organization."""
-    if output.exists() and any(output.iterdir()):
-        raise ReconcilerError(f"{output} is not empty; import writes only into an empty or new "
-                              "directory, so nothing of yours is overwritten")
+    check_output(output)
     live, _ = read_live(EVERYTHING)
     report = import_organization(live, output)
     for line in report.renamed:
@@ -28,4 +26,4 @@ def command(output: Path) -> None:
         click.echo(f"{report.defaulted} accounts lack some metadata tags: defaults were written, "
                    "marked with a comment; review them before the first apply", err=True)
     click.echo(f"imported {report.accounts} accounts, {report.ous} OUs and {report.policies} policies "
-               f"into {output}")
+               f"into {show(str(output))}")

@@ -23,7 +23,8 @@ from reconciler.load import check_repository
 from reconciler.model import Organization
 from reconciler.plan import plan as make_plan
 from reconciler.plan import plan_to_json
-from reconciler.problems import format_text
+from reconciler.plan_json import write_plan_file
+from reconciler.problems import format_text, show
 from reconciler.render import render_markdown, render_text
 
 FORMATS = ("text", "markdown", "json")
@@ -83,9 +84,8 @@ def command(ctx: click.Context, repo: Path, output_format: str, out: Path | None
     planned = plan_repository(repo)
     click.echo(render(planned.plan, output_format), nl=False)
     if out is not None:
-        out.write_text(json.dumps(plan_to_json(planned.plan), indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        click.echo(f"plan written to {out}", err=True)
+        write_plan_file(planned.plan, out)
+        click.echo(f"plan written to {show(str(out))}", err=True)
     if comment:
         publish_plan(planned.plan)
     if detailed_exitcode and not planned.plan.empty:
