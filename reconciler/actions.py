@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from reconciler.errors import ReconcilerError
+from reconciler.problems import show
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
+_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
 class ActionsEnvError(ReconcilerError):
@@ -64,7 +68,7 @@ class ActionsEnv:
 
     def pull_request_number(self) -> int:
         """The pull request this run is for; an error outside a pull_request run."""
-        number = (self.event.get("pull_request") or {}).get("number")
+        number = self.section("pull_request").get("number")
         if not isinstance(number, int):
             raise ActionsEnvError(
                 "this is not a pull_request run: GITHUB_EVENT_PATH has no pull_request.number. "
@@ -73,8 +77,14 @@ class ActionsEnv:
         return number
 
     def head_sha(self) -> str:
-        head = (self.event.get("pull_request") or {}).get("head") or {}
-        return str(head.get("sha") or self.sha)
+        head = self.section("pull_request").get("head")
+        return str((head if isinstance(head, dict) else {}).get("sha") or self.sha)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """One object of the event payload ("pull_request", "issue"); empty when it is missing or
+        is not an object (a payload of another event, or one written by hand)."""
+        value = self.event.get(name)
+        return value if isinstance(value, dict) else {}
 
     def require_api(self) -> None:
         required = (("GITHUB_REPOSITORY", self.repository), ("GITHUB_TOKEN", self.token))
@@ -84,12 +94,20 @@ class ActionsEnv:
                 f"{' and '.join(missing)} not set: in a workflow, pass GITHUB_TOKEN to the step through "
                 "`env:`; GitHub sets GITHUB_REPOSITORY."
             )
+        if not _REPOSITORY.fullmatch(self.repository):
+            raise ActionsEnvError(f"GITHUB_REPOSITORY is {show(self.repository)}; it must be OWNER/NAME")
+        url = urlsplit(self.api_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ActionsEnvError(
+                f"GITHUB_API_URL is {show(self.api_url)}; it must be an http(s) URL such as "
+                f"{DEFAULT_API_URL} (or leave it unset)"
+            )
 
     def write_summary(self, markdown: str) -> None:
         """Appends to the job summary; a no-op outside Actions."""
         if self.step_summary is not None:
-            with self.step_summary.open("a", encoding="utf-8") as handle:
-                handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+            _append(self.step_summary, "GITHUB_STEP_SUMMARY",
+                    markdown if markdown.endswith("\n") else markdown + "\n")
 
     def set_output(self, name: str, value: str) -> None:
         """Sets a step output. The heredoc form with a random delimiter keeps a value with newlines
@@ -97,8 +115,18 @@ class ActionsEnv:
         if self.output is None:
             return
         delimiter = f"reconciler_{secrets.token_hex(16)}"
-        with self.output.open("a", encoding="utf-8") as handle:
-            handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+        _append(self.output, "GITHUB_OUTPUT", f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def _append(path: Path, variable: str, text: str) -> None:
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise ActionsEnvError(
+            f"cannot write {variable} ({show(str(path))}: {exc.strerror}): unset it outside Actions, "
+            "or point it at a file in a writable directory"
+        ) from exc
 
 
 def _path(value: str | None) -> Path | None:
@@ -111,7 +139,8 @@ def _read_event(path: str | None) -> Mapping[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ActionsEnvError(f"{path}: cannot read the event payload (GITHUB_EVENT_PATH): {exc}") from exc
+        raise ActionsEnvError(
+            f"{show(path)}: cannot read the event payload (GITHUB_EVENT_PATH): {exc}") from exc
     if not isinstance(data, dict):
-        raise ActionsEnvError(f"{path}: the event payload is not a JSON object")
+        raise ActionsEnvError(f"{show(path)}: the event payload is not a JSON object")
     return data

@@ -23,7 +23,7 @@ from reconciler.request_pr import handle_issue
 def command(ctx: click.Context, repo: Path, issue_number: int | None, base: str) -> None:
     """Open (or update) the pull request an account-request issue asks for."""
     env = ActionsEnv.from_environ()
-    number = issue_number if issue_number is not None else (env.event.get("issue") or {}).get("number")
+    number = issue_number if issue_number is not None else env.section("issue").get("number")
     if not isinstance(number, int):
         raise ActionsEnvError("no issue to read: pass --issue N, or run on an `issues` event")
     port = GitHubClient.from_actions(env)
