@@ -90,7 +90,30 @@ def _read_organization(root: Path, problems: list[Problem]) -> Parsed | None:
         )
         problems.append(Problem(ORGANIZATION_FILE, 1, 1, "E010", message))
         return None
+    refused = _not_a_file(root, ORGANIZATION_FILE, "organization")
+    if refused is not None:
+        problems.append(refused)
+        return None
     return _read(root, ORGANIZATION_FILE, "organization", problems)
+
+
+def _not_a_file(root: Path, rel: str, kind: str) -> Problem | None:
+    """A name that is not a plain file inside the repository: a directory or device (skipping it
+    would silently drop an account), or a symbolic link that leads nowhere or out of the
+    repository (following it would read, and echo in messages, a file no reviewer sees)."""
+    path = root / rel
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            return Problem(rel, 1, 1, "E013", "a symbolic link to a file that does not exist; put the "
+                                              "file itself here")
+        if not target.is_relative_to(root.resolve()):
+            return Problem(rel, 1, 1, "E013", "a symbolic link to a file outside the repository; put the "
+                                              "file itself here")
+    if not path.is_file():
+        return Problem(rel, 1, 1, "E014", f"not a regular file; write the {kind} as a .yaml file here, "
+                                          "or rename or remove it")
+    return None
 
 
 def _read(root: Path, rel: str, kind: str, problems: list[Problem]) -> Parsed | None:
@@ -107,13 +130,20 @@ def _read_dir(root: Path, directory: str, kind: str, problems: list[Problem]) ->
     rules (their names still count as existing, see RepositoryFiles.account_names)."""
     try:
         with os.scandir(os.path.join(root, directory)) as entries:
-            names = sorted(e.name for e in entries if e.is_file())
+            # A plain file is known from the directory listing itself: no extra stat for it.
+            names = sorted((e.name, not e.is_file(follow_symlinks=False)) for e in entries
+                           if e.name.endswith((".yaml", ".yml")))
     except (FileNotFoundError, NotADirectoryError):
         return []
     parsed: list[Parsed] = []
-    for name in names:
+    for name, unusual in names:
         rel = f"{directory}/{name}"
-        if name.endswith(".yml"):
+        refused = _not_a_file(root, rel, kind) if unusual else None
+        if refused is not None:
+            problems.append(refused)
+            if name.endswith(".yaml"):
+                parsed.append(Parsed(rel))  # its name still counts: no second complaint about it
+        elif name.endswith(".yml"):
             message = f"rename {show(name)} to {show(name[:-4] + '.yaml')}: only .yaml files are read"
             problems.append(Problem(rel, 1, 1, "E012", message))
         elif name.endswith(".yaml"):
