@@ -98,6 +98,9 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
         if writeback:
             click.echo(f"account ids committed on branch {writeback.branch} ({writeback.commit[:12]})",
                        err=True)
+        elif ids.written and commit and not _is_git(repo):
+            click.echo(f"account ids written into {len(ids.written)} file(s) but not committed: "
+                       f"{show(str(repo))} is not in a git repository; commit them yourself", err=True)
     return ApplyOutcome(result, writeback)
 
 

@@ -92,3 +92,16 @@ def test_import_into_a_place_it_cannot_use_is_refused(org: Any, cli: Any, tmp_pa
     assert (str(output) in ran.stderr and "--output" in ran.stderr) or "not empty" in ran.stderr
     assert (tmp_path / "full" / "mine.txt").read_text() == "keep me"
     assert sorted(p.name for p in (tmp_path / "full").iterdir()) == ["mine.txt"]
+
+
+def test_apply_outside_git_writes_the_ids_and_says_they_are_not_committed(
+        org: Any, cli: Any, tmp_path: Path) -> None:
+    source = make_repo(tmp_path / "source", accounts=("log-archive",))
+    repo = tmp_path / "plain"
+    repo.mkdir()
+    for name in ("organization.yaml", "accounts", "policies"):
+        (source / name).rename(repo / name)
+    ran = cli("apply", "--repo", str(repo), "--auto-approve")
+    assert ran.returncode == 0, ran.stderr
+    assert "account_id:" in (repo / "accounts" / "log-archive.yaml").read_text()
+    assert "not committed" in ran.stderr and "not in a git repository" in ran.stderr
