@@ -78,7 +78,8 @@ def load_repository(root: Path) -> Organization:
         shown = "\n".join(str(p) for p in problems[:_SHOWN_IN_ERROR])
         more = len(problems) - _SHOWN_IN_ERROR
         tail = f"\n... and {more} more; run `reconciler validate` to see them all" if more > 0 else ""
-        raise RepositoryError(f"the repository {root} is invalid ({len(problems)} problems):\n{shown}{tail}")
+        count = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
+        raise RepositoryError(f"the repository {show(str(root))} is invalid ({count}):\n{shown}{tail}")
     return organization
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from validate_golden import BASE
 
-from reconciler.load import check_repository
+from reconciler.errors import RepositoryError
+from reconciler.load import check_repository, load_repository
 
 SECRET = "outside-secret-value"
 
@@ -69,3 +70,9 @@ def test_a_link_inside_the_repository_and_other_file_types_are_fine(tmp_path: Pa
     (repo / "organization.yaml").symlink_to(repo / "shared.yaml")
     organization, problems = check_repository(repo)
     assert problems == [] and organization is not None
+
+
+def test_load_repository_escapes_the_path_it_names(tmp_path: Path) -> None:
+    with pytest.raises(RepositoryError) as caught:
+        load_repository(tmp_path / "no\x1b[31mrepo")
+    assert "\x1b" not in str(caught.value) and "(1 problem)" in str(caught.value)
