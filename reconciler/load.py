@@ -102,18 +102,24 @@ def _not_a_file(root: Path, rel: str, kind: str) -> Problem | None:
     """A name that is not a plain file inside the repository: a directory or device (skipping it
     would silently drop an account), or a symbolic link that leads nowhere or out of the
     repository (following it would read, and echo in messages, a file no reviewer sees)."""
+    linked = _link_problem(root, rel)
+    if linked is not None or (root / rel).is_file():
+        return linked
+    return Problem(rel, 1, 1, "E014", f"not a regular file; write the {kind} as a .yaml file here, or "
+                                      "rename or remove it")
+
+
+def _link_problem(root: Path, rel: str) -> Problem | None:
     path = root / rel
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.exists():
-            return Problem(rel, 1, 1, "E013", "a symbolic link to a file that does not exist; put the "
-                                              "file itself here")
-        if not target.is_relative_to(root.resolve()):
-            return Problem(rel, 1, 1, "E013", "a symbolic link to a file outside the repository; put the "
-                                              "file itself here")
-    if not path.is_file():
-        return Problem(rel, 1, 1, "E014", f"not a regular file; write the {kind} as a .yaml file here, "
-                                          "or rename or remove it")
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if not target.exists():
+        return Problem(rel, 1, 1, "E013", "a symbolic link to nothing (its target does not exist); put "
+                                          "the real file or directory here")
+    if not target.is_relative_to(root.resolve()):
+        return Problem(rel, 1, 1, "E013", "a symbolic link out of the repository; put the real file or "
+                                          "directory here, so that reviewers see what is read")
     return None
 
 
@@ -129,6 +135,14 @@ def _read(root: Path, rel: str, kind: str, problems: list[Problem]) -> Parsed | 
 def _read_dir(root: Path, directory: str, kind: str, problems: list[Problem]) -> list[Parsed]:
     """Valid files of one kind; files that failed their own checks are left out of the cross-file
     rules (their names still count as existing, see RepositoryFiles.account_names)."""
+    where = root / directory
+    refused = _link_problem(root, directory)
+    if refused is None and where.exists() and not where.is_dir():
+        refused = Problem(directory, 1, 1, "E014", f"not a directory; {directory}/ holds one .yaml file "
+                                                   f"per {kind}: rename or remove it")
+    if refused is not None:
+        problems.append(refused)
+        return []
     try:
         with os.scandir(os.path.join(root, directory)) as entries:
             # A plain file is known from the directory listing itself: no extra stat for it.

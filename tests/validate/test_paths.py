@@ -39,12 +39,25 @@ def _organization_link(repo: Path, tmp: Path) -> None:
     (repo / "organization.yaml").symlink_to(tmp / "outside.yaml")
 
 
+def _accounts_file(repo: Path, tmp: Path) -> None:
+    shutil.rmtree(repo / "accounts")
+    (repo / "accounts").write_text("x\n")
+
+
+def _accounts_outside(repo: Path, tmp: Path) -> None:
+    shutil.move(repo / "accounts", tmp / "accounts")
+    (tmp / "accounts" / "evil.yaml").write_text(f"{SECRET}: 1\n")
+    (repo / "accounts").symlink_to(tmp / "accounts")
+
+
 CASES: dict[str, tuple[Callable[[Path, Path], None], str, str]] = {
     "outside-link": (_outside_link, "accounts/evil.yaml", "E013"),
     "dangling-link": (_dangling_link, "accounts/evil.yaml", "E013"),
     "directory": (_directory, "accounts/evil.yaml", "E014"),
     "pipe": (_pipe, "accounts/evil.yaml", "E014"),
     "organization-link": (_organization_link, "organization.yaml", "E013"),
+    "accounts-is-a-file": (_accounts_file, "accounts", "E014"),
+    "accounts-outside": (_accounts_outside, "accounts", "E013"),
 }
 
 
@@ -68,6 +81,8 @@ def test_a_link_inside_the_repository_and_other_file_types_are_fine(tmp_path: Pa
     (repo / "shared.yaml").write_text((repo / "organization.yaml").read_text())
     (repo / "organization.yaml").unlink()
     (repo / "organization.yaml").symlink_to(repo / "shared.yaml")
+    shutil.move(repo / "policies", repo / "real-policies")
+    (repo / "policies").symlink_to("real-policies")
     organization, problems = check_repository(repo)
     assert problems == [] and organization is not None
 
