@@ -54,9 +54,6 @@ class AwsClient:
         session_factory: SessionFactory = default_session,
         limiter: RateLimiter | None = None,
     ) -> None:
-        session = session_factory()
-        # Organizations is global and answers in us-east-1; a missing region is not an error.
-        region = session.region_name or "us-east-1"
         config = Config(
             # AWS_MAX_ATTEMPTS is boto3's own variable; an explicit Config would otherwise hide it.
             retries={"mode": "adaptive", "max_attempts": _max_attempts()},
@@ -65,12 +62,16 @@ class AwsClient:
             user_agent_extra="org-reconciler",
         )
         try:
+            session = session_factory()  # an unknown AWS_PROFILE is found here or on the next line
+            # Organizations is global and answers in us-east-1; a missing region is not an error.
+            region = session.region_name or "us-east-1"
             self._clients = {
                 name: session.client(name, region_name=region, config=config)  # type: ignore[call-overload]
                 for name in ("organizations", "account", "cloudtrail")  # cloudtrail: drift attribution
             }
-        except (BotoCoreError, NoRegionError) as exc:
-            raise AwsError(f"cannot set up the AWS client: {exc}") from exc
+        except (BotoCoreError, NoRegionError, ValueError) as exc:  # ValueError: a malformed endpoint URL
+            raise AwsError(f"cannot set up the AWS client: {exc}; check AWS_PROFILE, AWS_REGION and "
+                           "AWS_ENDPOINT_URL") from exc
         pacing = os.environ.get(PACING_ENV, "on").lower() != "off"
         self.limiter = limiter or RateLimiter(enabled=pacing)
         self.calls: Counter[str] = Counter()

@@ -105,3 +105,18 @@ def test_apply_outside_git_writes_the_ids_and_says_they_are_not_committed(
     assert ran.returncode == 0, ran.stderr
     assert "account_id:" in (repo / "accounts" / "log-archive.yaml").read_text()
     assert "not committed" in ran.stderr and "not in a git repository" in ran.stderr
+
+
+@pytest.mark.parametrize(("variable", "value", "words"), [
+    ("AWS_ENDPOINT_URL", "not a url", "AWS_ENDPOINT_URL"),
+    ("AWS_PROFILE", "no-such-profile", "AWS_PROFILE"),
+])
+def test_a_bad_aws_setting_is_a_clear_error(
+    org: Any, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, words: str
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    monkeypatch.setenv(variable, value)
+    ran = cli("plan", "--repo", str(repo))
+    assert ran.returncode == 1, ran.stderr
+    assert "cannot set up the AWS client" in ran.stderr and words in ran.stderr
+    assert "Traceback" not in ran.stderr and "bug" not in ran.stderr
