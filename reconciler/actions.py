@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reconciler.errors import ReconcilerError
-from reconciler.problems import show
+from reconciler.problems import show, show_path
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
@@ -124,7 +124,7 @@ def _append(path: Path, variable: str, text: str) -> None:
             handle.write(text)
     except OSError as exc:
         raise ActionsEnvError(
-            f"cannot write {variable} ({show(str(path))}: {exc.strerror}): unset it outside Actions, "
+            f"cannot write {variable} ({show_path(path)}: {exc.strerror}): unset it outside Actions, "
             "or point it at a file in a writable directory"
         ) from exc
 
@@ -140,7 +140,7 @@ def _read_event(path: str | None) -> Mapping[str, Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ActionsEnvError(
-            f"{show(path)}: cannot read the event payload (GITHUB_EVENT_PATH): {exc}") from exc
+            f"{show_path(path)}: cannot read the event payload (GITHUB_EVENT_PATH): {exc}") from exc
     if not isinstance(data, dict):
-        raise ActionsEnvError(f"{show(path)}: the event payload is not a JSON object")
+        raise ActionsEnvError(f"{show_path(path)}: the event payload is not a JSON object")
     return data

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from reconciler.errors import ReconcilerError
-from reconciler.problems import show
+from reconciler.problems import show_path
 
 DEFAULT_PATH: Final = Path(".reconciler") / "audit.jsonl"
 
@@ -58,7 +58,7 @@ class AuditLog:
             self._append(data)
         except OSError as exc:
             raise AuditLogError(
-                f"cannot write the audit log {show(str(self.path))} ({exc.strerror}): the record of "
+                f"cannot write the audit log {show_path(self.path)} ({exc.strerror}): the record of "
                 f"{address} ({operation or action}: {result}) is missing from it. Fix the log's "
                 "location (--audit-log), then run `reconciler plan` to see what is left to do"
             ) from exc
@@ -84,11 +84,11 @@ def _check_writable(path: Path) -> None:
     if existing == path and not path.is_file():
         problem = "it is not a regular file"
     elif existing != path and not existing.is_dir():
-        problem = f"{show(str(existing))} is not a directory"
+        problem = f"{show_path(existing)} is not a directory"
     elif not os.access(existing, os.W_OK):
         problem = "no permission to write there"
     if problem:
-        raise AuditLogError(f"cannot use {show(str(path))} as the audit log: {problem}; pass "
+        raise AuditLogError(f"cannot use {show_path(path)} as the audit log: {problem}; pass "
                             "--audit-log a file in a directory you can write to")
 
 

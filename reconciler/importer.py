@@ -29,7 +29,7 @@ from reconciler.model import (
     Organization,
     Policy,
 )
-from reconciler.problems import show
+from reconciler.problems import show_path
 
 DEFAULTS = {
     "environment": "production", "workload_type": "internal", "owner_team": "unassigned",
@@ -65,14 +65,14 @@ def q(value: str) -> str:
 def check_output(out: Path) -> None:
     """Refuse, before AWS is read and without creating anything, a place import cannot write to or
     a directory that holds anything: nothing of the user's is ever overwritten."""
-    where = show(str(out))
+    where = show_path(out)
     existing = next(p for p in (out, *out.parents) if p.exists() or p == p.parent)
     if existing == out and any(out.iterdir()):
         raise ReconcilerError(f"{where} is not empty; import writes only into an empty or new "
                               "directory, so nothing of yours is overwritten")
     if not existing.is_dir() or not os.access(existing, os.W_OK):
         why = "is not a directory" if not existing.is_dir() else "cannot be written to"
-        raise ReconcilerError(f"cannot write the repository into {where}: {show(str(existing))} {why}; "
+        raise ReconcilerError(f"cannot write the repository into {where}: {show_path(existing)} {why}; "
                               "pass --output a new or empty directory you can write to")
 
 
@@ -80,7 +80,7 @@ def import_organization(live: Organization, out: Path) -> ImportReport:
     try:
         return _write(live, out)
     except OSError as exc:
-        raise ReconcilerError(f"cannot write the repository into {show(str(out))} ({exc.strerror}): "
+        raise ReconcilerError(f"cannot write the repository into {show_path(out)} ({exc.strerror}): "
                               "pass --output a new or empty directory you can write to") from exc
 
 

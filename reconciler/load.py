@@ -17,7 +17,7 @@ from reconciler.errors import RepositoryError
 from reconciler.load_model import build_organization
 from reconciler.load_yaml import Parsed, read_yaml
 from reconciler.model import Organization
-from reconciler.problems import Problem, show, sort_problems
+from reconciler.problems import Problem, show, show_path, sort_problems
 from reconciler.rules import RepositoryFiles, check_rules
 from reconciler.schema import schema_problems
 
@@ -37,7 +37,7 @@ def check_repository(root: Path) -> tuple[Organization | None, list[Problem]]:
                 1,
                 1,
                 "E011",
-                f"the repository directory {show(str(root))} does not "
+                f"the repository directory {show_path(root)} does not "
                 "exist or is not a directory; pass --repo DIR",
             )
         ]
@@ -79,7 +79,7 @@ def load_repository(root: Path) -> Organization:
         more = len(problems) - _SHOWN_IN_ERROR
         tail = f"\n... and {more} more; run `reconciler validate` to see them all" if more > 0 else ""
         count = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
-        raise RepositoryError(f"the repository {show(str(root))} is invalid ({count}):\n{shown}{tail}")
+        raise RepositoryError(f"the repository {show_path(root)} is invalid ({count}):\n{shown}{tail}")
     return organization
 
 

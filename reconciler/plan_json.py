@@ -13,7 +13,7 @@ from typing import Any, cast, get_args
 
 from reconciler.changes import FORMAT_VERSION, Action, Change, Kind, Plan, Unmanaged
 from reconciler.errors import ReconcilerError, StalePlanError
-from reconciler.problems import show
+from reconciler.problems import show_path
 
 ACTIONS: tuple[str, ...] = get_args(Action)
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -50,13 +50,13 @@ def write_plan_file(plan: Plan, path: Path) -> None:
         path.write_text(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as exc:
         raise PlanFileError(
-            f"cannot write the plan to {show(str(path))} ({exc.strerror}): pass --out a file in an "
+            f"cannot write the plan to {show_path(path)} ({exc.strerror}): pass --out a file in an "
             "existing directory you can write to"
         ) from exc
 
 
 def read_plan_file(path: Path) -> Plan:
-    name = show(str(path))
+    name = show_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

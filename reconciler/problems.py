@@ -35,6 +35,12 @@ def show(value: object) -> str:
     return clean(text)
 
 
+def show_path(path: object) -> str:
+    """A file system path for a message: quoted and escaped like `show`, but never cut, since the
+    file name at its end is the part a person needs."""
+    return clean(repr(str(path)))
+
+
 def clean(text: str) -> str:
     """No raw control characters reach a terminal or a CI log, whatever the input held."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\n", "\\n"))

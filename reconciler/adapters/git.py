@@ -8,7 +8,6 @@ The branch only ever moves forward from its own tip: nothing here rewrites histo
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -81,8 +80,11 @@ class LocalRepository:
 
     def _identity(self) -> dict[str, str]:
         """A committer for machines with no git identity configured (CI runners)."""
-        reader = self._repo.config_reader()
-        if reader.has_option("user", "email") or "GIT_COMMITTER_EMAIL" in os.environ:
+        try:  # ask git itself: it alone knows every place an identity can come from
+            self._repo.git.var("GIT_COMMITTER_IDENT")
+            self._repo.git.var("GIT_AUTHOR_IDENT")
             return {}
+        except GitCommandError:
+            pass
         return {"GIT_AUTHOR_NAME": "reconciler", "GIT_AUTHOR_EMAIL": "reconciler@localhost",
                 "GIT_COMMITTER_NAME": "reconciler", "GIT_COMMITTER_EMAIL": "reconciler@localhost"}

@@ -23,7 +23,7 @@ from reconciler.live import scope_for
 from reconciler.model import Organization
 from reconciler.plan import plan as make_plan
 from reconciler.plan_json import check_saved, read_plan_file
-from reconciler.problems import show
+from reconciler.problems import show_path
 from reconciler.writeback import WritebackCommit, commit_account_ids, write_account_id
 
 
@@ -82,7 +82,7 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
     saved = read_plan_file(plan_file) if plan_file is not None else None  # before reading AWS
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
-    plan = checked_plan(saved, show(str(plan_file)), desired, live)
+    plan = checked_plan(saved, show_path(plan_file), desired, live)
     ids = IdWriter(repo, desired)
     ids.catch_up(live)
     result = ApplyResult()
@@ -100,7 +100,7 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
                        err=True)
         elif ids.written and commit and not _is_git(repo):
             click.echo(f"account ids written into {len(ids.written)} file(s) but not committed: "
-                       f"{show(str(repo))} is not in a git repository; commit them yourself", err=True)
+                       f"{show_path(repo)} is not in a git repository; commit them yourself", err=True)
     return ApplyOutcome(result, writeback)
 
 

@@ -9,7 +9,7 @@ import click
 from reconciler.commands.plan import read_live
 from reconciler.importer import check_output, import_organization
 from reconciler.live import EVERYTHING
-from reconciler.problems import show
+from reconciler.problems import show_path
 
 
 @click.command("import")
@@ -26,4 +26,4 @@ def command(output: Path) -> None:
         click.echo(f"{report.defaulted} accounts lack some metadata tags: defaults were written, "
                    "marked with a comment; review them before the first apply", err=True)
     click.echo(f"imported {report.accounts} accounts, {report.ous} OUs and {report.policies} policies "
-               f"into {show(str(output))}")
+               f"into {show_path(output)}")
