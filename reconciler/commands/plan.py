@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.actions import ActionsEnv
 from reconciler.adapters.aws import AwsClient
 from reconciler.adapters.aws_read import read_organization
 from reconciler.changes import Plan
@@ -24,7 +25,7 @@ from reconciler.model import Organization
 from reconciler.plan import plan as make_plan
 from reconciler.plan import plan_to_json
 from reconciler.plan_json import write_plan_file
-from reconciler.problems import format_text, show
+from reconciler.problems import format_text, show_path
 from reconciler.render import render_markdown, render_text
 
 FORMATS = ("text", "markdown", "json")
@@ -81,12 +82,21 @@ def render(plan: Plan, output_format: str) -> str:
 def command(ctx: click.Context, repo: Path, output_format: str, out: Path | None,
             detailed_exitcode: bool, comment: bool) -> None:
     """Show the changes that would make AWS match the repository."""
+    # A run that cannot post its comment says so before the read of AWS, which can take minutes.
+    actions = _comment_env() if comment else None
     planned = plan_repository(repo)
     click.echo(render(planned.plan, output_format), nl=False)
     if out is not None:
         write_plan_file(planned.plan, out)
-        click.echo(f"plan written to {show(str(out))}", err=True)
-    if comment:
-        publish_plan(planned.plan)
+        click.echo(f"plan written to {show_path(out)}", err=True)
+    if actions is not None:
+        publish_plan(planned.plan, actions)
     if detailed_exitcode and not planned.plan.empty:
         ctx.exit(ExitCode.CHANGES)
+
+
+def _comment_env() -> ActionsEnv:
+    env = ActionsEnv.from_environ()
+    env.pull_request_number()
+    env.require_api()
+    return env

@@ -120,3 +120,19 @@ def test_a_bad_aws_setting_is_a_clear_error(
     assert ran.returncode == 1, ran.stderr
     assert "cannot set up the AWS client" in ran.stderr and words in ran.stderr
     assert "Traceback" not in ran.stderr and "bug" not in ran.stderr
+
+
+def test_plan_comment_outside_a_pull_request_run_stops_before_reading_aws(
+    aws: Any, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"ref": "refs/heads/main", "after": "0" * 40}))  # a push event
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/org")
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    aws.reset(state=False)
+    ran = cli("plan", "--repo", str(repo), "--comment")
+    assert ran.returncode == 1
+    assert "not a pull_request run" in ran.stderr
+    assert aws.calls() == {}  # refused before a single AWS call
