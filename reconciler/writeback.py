@@ -32,7 +32,7 @@ def with_account_id(text: str, account_id: str, where: str = "account file") -> 
     """`text` with `account_id: "<id>"` set, every other byte unchanged."""
     if not _ID.match(account_id):
         raise ValueError(f"not an account id: {account_id!r}")
-    data = _mapping(text, where)
+    data = block_mapping(text, where)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     if KEY in data:
@@ -89,9 +89,6 @@ def block_mapping(text: str, where: str) -> Any:
         raise RepositoryError(f"{where}: write the account as a block mapping (one key per line) so "
                               "account_id can be added without reformatting it")
     return data
-
-
-_mapping = block_mapping  # the name before it was public
 
 
 def _replace_scalar(line: str, col: int, value: str) -> str:

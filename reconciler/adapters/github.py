@@ -49,10 +49,6 @@ def pull_request_of(pr: Any) -> PullRequest:
     )
 
 
-# The names this module used before they were public (kept so older imports still work).
-_github_errors, _call, _pull = github_errors, call_github, pull_request_of
-
-
 class GitHubClient:
     """One repository on one GitHub (or GitHub Enterprise, or ghfake) API."""
 
@@ -67,7 +63,8 @@ class GitHubClient:
     def _repo(self) -> Repository:
         # Fetched on first use: PyGithub's lazy objects guess URLs (a lazy ref's is wrong).
         if self._fetched is None:
-            self._fetched = _call(f"read the repository {self._name}", lambda: self._gh.get_repo(self._name))
+            self._fetched = call_github(f"read the repository {self._name}",
+                                        lambda: self._gh.get_repo(self._name))
         return self._fetched
 
     @classmethod
@@ -80,55 +77,58 @@ class GitHubClient:
         def fetch() -> list[Comment]:
             issue = self._repo.get_issue(number)
             return [Comment(c.id, c.user.login, c.body or "") for c in issue.get_comments()]
-        return _call(f"list the comments of #{number}", fetch)
+        return call_github(f"list the comments of #{number}", fetch)
 
     def create_comment(self, number: int, body: str) -> Comment:
         def create() -> Comment:
             c = self._repo.get_issue(number).create_comment(body)
             return Comment(c.id, c.user.login, c.body or "")
-        return _call(f"comment on #{number}", create)
+        return call_github(f"comment on #{number}", create)
 
     def edit_comment(self, comment_id: int, body: str) -> None:
         url = f"{self._repo.url}/issues/comments/{comment_id}"
-        _call(f"edit comment {comment_id}",
-              lambda: self._gh.requester.requestJsonAndCheck("PATCH", url, input={"body": body}))
+        call_github(f"edit comment {comment_id}",
+                    lambda: self._gh.requester.requestJsonAndCheck("PATCH", url, input={"body": body}))
 
     def pull_request(self, number: int) -> PullRequest:
-        return _call(f"read pull request #{number}", lambda: _pull(self._repo.get_pull(number)))
+        return call_github(f"read pull request #{number}",
+                           lambda: pull_request_of(self._repo.get_pull(number)))
 
     def pulls_for_commit(self, sha: str) -> list[PullRequest]:
         """Merged pull requests whose merge commit is `sha`: GitHub's commit-to-pulls endpoint,
         or, where a server lacks it, a scan of closed pull requests."""
         def associated() -> list[PullRequest]:
             url = f"{self._repo.url}/commits/{sha}/pulls"
-            return [_pull(p) for p in PaginatedList(GhPull, self._gh.requester, url, None)]
+            return [pull_request_of(p) for p in PaginatedList(GhPull, self._gh.requester, url, None)]
         def scan() -> list[PullRequest]:
-            return [_pull(p) for p in self._repo.get_pulls(state="closed", sort="updated", direction="desc")]
+            pulls = self._repo.get_pulls(state="closed", sort="updated", direction="desc")
+            return [pull_request_of(p) for p in pulls]
         try:
-            found = _call(f"find the pull request of {sha[:12]}", associated)
+            found = call_github(f"find the pull request of {sha[:12]}", associated)
         except GitHubError as exc:
             # 422 is GitHub's answer for a commit it does not know; a server without the
             # endpoint answers 404 (or, routing it as a commit path, 422). A scan settles both.
             if not isinstance(exc.__cause__, GithubException) or exc.__cause__.status not in (404, 422):
                 raise
-            found = _call(f"find the pull request merged as {sha[:12]}", scan)
+            found = call_github(f"find the pull request merged as {sha[:12]}", scan)
         return [p for p in found if p.merged and p.merge_commit_sha == sha]
 
     def reviews(self, number: int) -> list[Review]:
         def fetch() -> list[Review]:
             reviews = self._repo.get_pull(number).get_reviews()
             return [Review(r.id, r.user.login, r.state, r.submitted_at) for r in reviews]
-        return _call(f"read the reviews of #{number}", fetch)
+        return call_github(f"read the reviews of #{number}", fetch)
 
     def issue(self, number: int) -> Issue:
         def fetch() -> Issue:
             i = self._repo.get_issue(number)
             return Issue(i.number, i.title or "", i.body or "", i.user.login,
                          tuple(label.name for label in i.labels), i.pull_request is not None)
-        return _call(f"read issue #{number}", fetch)
+        return call_github(f"read issue #{number}", fetch)
 
     def branch_sha(self, branch: str) -> str:
-        return _call(f"read branch {branch}", lambda: self._repo.get_git_ref(f"heads/{branch}").object.sha)
+        return call_github(f"read branch {branch}",
+                           lambda: self._repo.get_git_ref(f"heads/{branch}").object.sha)
 
     def read_file(self, path: str, ref: str) -> str | None:
         try:
@@ -144,7 +144,7 @@ class GitHubClient:
     def commit_files(self, branch: str, base: str, files: Mapping[str, str | None], message: str) -> str:
         """One commit on top of `base` writing `files` (None deletes the path), at `branch`
         (created, or moved there)."""
-        with _github_errors(f"push branch {branch}"):
+        with github_errors(f"push branch {branch}"):
             parent = self._repo.get_git_commit(self.branch_sha(base))
             elements = [self._tree_element(path, text) for path, text in files.items()]
             tree = self._repo.create_git_tree(elements, parent.tree)
@@ -170,17 +170,18 @@ class GitHubClient:
         owner = self._name.split("/", 1)[0]
         def find() -> PullRequest | None:
             pulls = self._repo.get_pulls(state="open", head=f"{owner}:{head}", base=base)
-            return next((_pull(p) for p in pulls if p.head.ref == head), None)
-        return _call(f"look for an open pull request from {head}", find)
+            return next((pull_request_of(p) for p in pulls if p.head.ref == head), None)
+        return call_github(f"look for an open pull request from {head}", find)
 
     def open_pull_request(self, head: str, base: str, title: str, body: str) -> PullRequest:
-        return _call(f"open a pull request from {head}",
-                     lambda: _pull(self._repo.create_pull(base=base, head=head, title=title, body=body)))
+        def create() -> PullRequest:
+            return pull_request_of(self._repo.create_pull(base=base, head=head, title=title, body=body))
+        return call_github(f"open a pull request from {head}", create)
 
     def edit_pull_request(self, number: int, title: str, body: str) -> None:
         def edit() -> None:
             self._repo.get_pull(number).edit(title=title, body=body)
-        _call(f"edit pull request #{number}", edit)
+        call_github(f"edit pull request #{number}", edit)
 
     def read_ref_file(self, ref: str, path: str) -> str | None:
         """`path` in the commit the full ref name `ref` points at; None when there is no such ref."""
@@ -194,7 +195,7 @@ class GitHubClient:
 
     def write_ref_file(self, ref: str, path: str, text: str, message: str) -> str:
         """A parentless commit holding only `path`, at the full ref name `ref` (created or moved)."""
-        with _github_errors(f"write {ref}"):
+        with github_errors(f"write {ref}"):
             tree = self._repo.create_git_tree([self._tree_element(path, text)])
             commit = self._repo.create_git_commit(message, tree, [])
             try:
