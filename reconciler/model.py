@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Final
 
 ROOT: Final = "root"
@@ -44,8 +43,6 @@ METADATA_TAGS: Final = {
 RESERVED_TAG_KEYS: Final = frozenset({*METADATA_TAGS.values(), TAG_MANAGED_BY})
 COMPLIANCE_SEPARATOR: Final = " "  # tag values may not hold commas; a space is allowed
 MAX_ACCOUNT_TAGS: Final = 50
-
-EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)

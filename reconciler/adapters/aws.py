@@ -128,13 +128,6 @@ def request_id(response: Response) -> str | None:
     return str(value) if value else None
 
 
-def error_code(exc: BaseException) -> str:
-    cause = exc.__cause__ if isinstance(exc, AwsError) else exc
-    if isinstance(cause, ClientError):
-        return str(cause.response.get("Error", {}).get("Code", ""))
-    return ""
-
-
 def aws_error(operation: str, exc: ClientError) -> AwsError:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", "Unknown"))

@@ -80,7 +80,6 @@ class RateLimiter:
         self._scale = scale  # >1 paces faster: for simulators that throttle at a multiple of AWS's rate
         self._buckets: dict[str, TokenBucket] = {}
         self._lock = threading.Lock()
-        self.waited = 0.0
 
     def acquire(self, operation: str) -> None:
         if not self._enabled:
@@ -91,4 +90,4 @@ class RateLimiter:
                 rate = rate_for(operation)
                 bucket = TokenBucket(Rate(rate.per_second * self._scale * HEADROOM, rate.burst))
                 self._buckets[operation] = bucket
-        self.waited += bucket.take()
+        bucket.take()
