@@ -8,7 +8,7 @@ from yaml.nodes import MappingNode
 
 from reconciler import model
 from reconciler.load_yaml import Parsed, locate
-from reconciler.rules import RepositoryFiles, full_tags, ou_entries
+from reconciler.rules import RepositoryFiles, account_metadata, full_tags, ou_entries
 from reconciler.rules_policy import policy_type
 
 # Model field names that differ from the YAML keys; field_sources holds both spellings.
@@ -60,14 +60,8 @@ def _account(parsed: Parsed) -> model.Account:
         email=data["email"],
         ou=data["ou"],
         account_id=data.get("account_id"),
-        environment=data.get("environment"),
-        workload_type=data.get("workload_type"),
-        owner_team=data.get("owner_team"),
-        cost_center=data.get("cost_center"),
-        compliance_scope=tuple(data.get("compliance_scope", ())),
-        automation_level=data.get("automation_level", "full"),
         created_by=data.get("created_by"),
-        lifecycle_state=data.get("lifecycle_state", "active"),
+        **account_metadata(data),
         extra_tags=dict(data.get("tags", {})),
         tags=full_tags(data),
         source=model.Source(parsed.path),

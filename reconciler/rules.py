@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from reconciler import model
 from reconciler.load_yaml import Parsed
 from reconciler.problems import Problem, show
-from reconciler.rules_policy import check_policies
+from reconciler.rules_policy import check_policies, file_name_rule
 
 OU_NAME_MAX = 128
 
@@ -161,17 +161,7 @@ def _check_accounts(files: RepositoryFiles) -> list[Problem]:
 
 def _account_file_rules(account: Parsed) -> list[Problem]:
     data = account.data
-    problems: list[Problem] = []
-    stem = account.stem
-    if data["account_name"] != stem:
-        problems.append(
-            account.problem(
-                "E201",
-                f"account_name {show(data['account_name'])} differs from the "
-                f"file name {show(stem)}; rename the file or the account",
-                "account_name",
-            )
-        )
+    problems = file_name_rule(account, "account_name", "account")
     extra = data.get("tags", {})
     for key in extra:
         if key in model.RESERVED_TAG_KEYS:
@@ -201,8 +191,21 @@ def _account_file_rules(account: Parsed) -> list[Problem]:
     return problems
 
 
-def full_tags(data: dict[str, Any]) -> dict[str, str]:
-    return model.account_tags(
+class AccountMetadata(TypedDict):
+    """An account file's metadata fields, defaults applied: keywords of both `model.Account` and
+    `model.account_tags`, so the model and the tag count read them the same way."""
+
+    environment: str | None
+    workload_type: str | None
+    owner_team: str | None
+    cost_center: str | None
+    compliance_scope: tuple[str, ...]
+    automation_level: str
+    lifecycle_state: str
+
+
+def account_metadata(data: dict[str, Any]) -> AccountMetadata:
+    return AccountMetadata(
         environment=data.get("environment"),
         workload_type=data.get("workload_type"),
         owner_team=data.get("owner_team"),
@@ -210,5 +213,8 @@ def full_tags(data: dict[str, Any]) -> dict[str, str]:
         compliance_scope=tuple(data.get("compliance_scope", ())),
         automation_level=data.get("automation_level", "full"),
         lifecycle_state=data.get("lifecycle_state", "active"),
-        extra_tags=data.get("tags", {}),
     )
+
+
+def full_tags(data: dict[str, Any]) -> dict[str, str]:
+    return model.account_tags(**account_metadata(data), extra_tags=data.get("tags", {}))

@@ -38,18 +38,16 @@ def policy_type(data: dict[str, Any]) -> str:
     return str(data.get("type", model.SCP))
 
 
+def file_name_rule(parsed: Parsed, key: str, kind: str) -> list[Problem]:
+    """E201 when the name under `key` is not the file's name (the file name is the address)."""
+    if parsed.data[key] == parsed.stem:
+        return []
+    return [parsed.problem("E201", f"{key} {show(parsed.data[key])} differs from the file name "
+                                   f"{show(parsed.stem)}; rename the file or the {kind}", key)]
+
+
 def _file_rules(policy: Parsed) -> list[Problem]:
-    data, problems = policy.data, []
-    stem = policy.stem
-    if data["name"] != stem:
-        problems.append(
-            policy.problem(
-                "E201",
-                f"name {show(data['name'])} differs from the file name "
-                f"{show(stem)}; rename the file or the policy",
-                "name",
-            )
-        )
+    data, problems = policy.data, file_name_rule(policy, "name", "policy")
     managed = data.get("aws_managed", False)
     if managed and data["name"] != model.FULL_AWS_ACCESS:
         problems.append(
