@@ -11,7 +11,6 @@ be empty, so the measurement is a full read plus a plan that finds nothing to do
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import os
@@ -24,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from generate_org import generate as generate_org  # noqa: E402 - scripts/ is on sys.path
+
 from orgsim.testing import OrgSim  # noqa: E402
 from reconciler.adapters.aws import AwsClient  # noqa: E402
 from reconciler.adapters.aws_rates import rate_for  # noqa: E402
@@ -33,14 +34,6 @@ from reconciler.load import load_repository  # noqa: E402
 from reconciler.model import ROOT as ROOT_TARGET  # noqa: E402
 from reconciler.model import Organization  # noqa: E402
 from reconciler.plan import plan  # noqa: E402
-
-
-def generate(out: Path, accounts: int, ous: int, policies: int) -> None:
-    spec = importlib.util.spec_from_file_location("generate_org", ROOT / "scripts" / "generate_org.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate(out, accounts, ous, policies, 1)
 
 
 def seed(org: Any, desired: Organization) -> None:
@@ -124,7 +117,7 @@ def main() -> None:
             os.environ.update(sim.env())
             os.environ["RECONCILER_AWS_PACING"] = "off"
             repo = Path(scratch) / "repo"
-            generate(repo, count, args.ous, args.policies)
+            generate_org(repo, count, args.ous, args.policies, 1)
             desired = load_repository(repo)
             started = time.monotonic()
             sim.configure(account_limit=count + 10)

@@ -13,7 +13,6 @@ to ghfake, then runs `reconciler reconcile` in these situations and prints the A
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -26,16 +25,10 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from generate_org import generate as generate_org  # noqa: E402 - scripts/ is on sys.path
+
 from ghfake.testing import GHFake, actions_env, schedule_event  # noqa: E402
 from orgsim.testing import OrgSim  # noqa: E402
-
-
-def _generate(out: Path, accounts: int, ous: int, policies: int) -> None:
-    spec = importlib.util.spec_from_file_location("generate_org", PROJECT / "scripts" / "generate_org.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate(out, accounts, ous, policies)
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -63,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, OrgSim.start(create_account_seconds=0.05) as sim, \
             GHFake.start(Path(tmp) / "gh") as gh:
         repo = Path(tmp) / "repo"
-        _generate(repo, args.accounts, args.ous, args.policies)
+        generate_org(repo, args.accounts, args.ous, args.policies)
         env = {**os.environ, **sim.env(), "RECONCILER_AWS_PACING": "off"}
         subprocess.run(["reconciler", "apply", "--repo", str(repo), "--auto-approve",
                         "--no-writeback-commit"], env=env, check=True, capture_output=True)
