@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from reconciler.errors import ReconcilerError
-from reconciler.problems import show_path
+from reconciler.errors import ReconcilerError, show_path
 
 DEFAULT_PATH: Final = Path(".reconciler") / "audit.jsonl"
 

@@ -1,10 +1,17 @@
 """The project's own error types. Adapters wrap library exceptions (botocore, PyGithub, GitPython)
 in these with the cause chained; the CLI is the one place that turns them into messages and exit
-codes. Anything else that escapes is a bug and is reported as one."""
+codes. Anything else that escapes is a bug and is reported as one.
+
+Messages quote what a person typed (a value, a path) through `show` and `show_path`, so no control
+character from a file or an issue body reaches a terminal or a CI log."""
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SHOW_LIMIT = 80
 
 
 class ExitCode(IntEnum):
@@ -42,3 +49,22 @@ class GuardrailError(ReconcilerError):
 
 class StalePlanError(ReconcilerError):
     """The live state changed since the plan was made."""
+
+
+def show(value: object) -> str:
+    """A user-supplied value, quoted for a message: control characters escaped, long text cut."""
+    text = repr(value)
+    if len(text) > _SHOW_LIMIT:
+        text = text[: _SHOW_LIMIT - 3] + "..."
+    return clean(text)
+
+
+def show_path(path: object) -> str:
+    """A file system path for a message: quoted and escaped like `show`, but never cut, since the
+    file name at its end is the part a person needs."""
+    return clean(repr(str(path)))
+
+
+def clean(text: str) -> str:
+    """No raw control characters reach a terminal or a CI log, whatever the input held."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\n", "\\n"))

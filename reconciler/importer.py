@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ReconcilerError, show_path
 from reconciler.model import (
     AUTOMATION_LEVELS,
     COMPLIANCE_SCOPES,
@@ -29,7 +29,6 @@ from reconciler.model import (
     Organization,
     Policy,
 )
-from reconciler.problems import show_path
 
 DEFAULTS = {
     "environment": "production", "workload_type": "internal", "owner_team": "unassigned",

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reconciler.errors import RepositoryError
+from reconciler.errors import RepositoryError, show, show_path
 from reconciler.load_model import build_organization
 from reconciler.load_yaml import Parsed, read_yaml
 from reconciler.model import Organization
-from reconciler.problems import Problem, show, show_path, sort_problems
+from reconciler.problems import Problem, sort_problems
 from reconciler.rules import RepositoryFiles, check_rules
 from reconciler.schema import schema_problems
 

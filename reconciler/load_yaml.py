@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.problems import Problem, show
+from reconciler.errors import show
+from reconciler.problems import Problem
 
 MAX_FILE_BYTES = 1_000_000  # the largest real file (a 10 KB policy) is far below this
 MAX_DEPTH = 50  # a real policy document nests 6 levels; deeper input only risks the recursion limit

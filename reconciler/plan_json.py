@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from reconciler.changes import FORMAT_VERSION, Action, Change, Kind, Plan, Unmanaged
-from reconciler.errors import ReconcilerError, StalePlanError
-from reconciler.problems import show_path
+from reconciler.errors import ReconcilerError, StalePlanError, show_path
 
 ACTIONS: tuple[str, ...] = get_args(Action)
 KINDS: tuple[str, ...] = get_args(Kind)

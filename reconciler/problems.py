@@ -7,12 +7,10 @@ renderers stay independent; docs/validate.md lists every code.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_SHOW_LIMIT = 80
+from reconciler.errors import clean
 
 
 @dataclass(frozen=True)
@@ -25,25 +23,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{clean(self.path)}:{self.line}:{self.column}: error[{self.code}]: {clean(self.message)}"
-
-
-def show(value: object) -> str:
-    """A user-supplied value, quoted for a message: control characters escaped, long text cut."""
-    text = repr(value)
-    if len(text) > _SHOW_LIMIT:
-        text = text[: _SHOW_LIMIT - 3] + "..."
-    return clean(text)
-
-
-def show_path(path: object) -> str:
-    """A file system path for a message: quoted and escaped like `show`, but never cut, since the
-    file name at its end is the part a person needs."""
-    return clean(repr(str(path)))
-
-
-def clean(text: str) -> str:
-    """No raw control characters reach a terminal or a CI log, whatever the input held."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\n", "\\n"))
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

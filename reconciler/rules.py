@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from reconciler import model
+from reconciler.errors import show
 from reconciler.load_yaml import Parsed
-from reconciler.problems import Problem, show
+from reconciler.problems import Problem
 from reconciler.rules_policy import check_policies, file_name_rule
 
 OU_NAME_MAX = 128

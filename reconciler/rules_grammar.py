@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from reconciler.problems import show
+from reconciler.errors import show
 
 Finding = tuple[str, str, tuple[str | int, ...]]  # code, message, keypath inside `document`
 

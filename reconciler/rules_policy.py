@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from reconciler import model
+from reconciler.errors import show
 from reconciler.load_yaml import Parsed
 from reconciler.model import policy_content
-from reconciler.problems import Problem, show
+from reconciler.problems import Problem
 from reconciler.rules_grammar import not_json, scp_findings, tag_policy_findings
 
 Attachment = tuple[Parsed, int]  # the policy file and the index of the target in its `targets`

@@ -13,8 +13,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from yaml.nodes import Node, ScalarNode
 
+from reconciler.errors import show
 from reconciler.load_yaml import STR_TAG, locate, walk
-from reconciler.problems import Problem, show
+from reconciler.problems import Problem
 
 KINDS = ("organization", "account", "policy")
 _TYPE_NAMES = {

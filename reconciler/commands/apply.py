@@ -18,12 +18,11 @@ from reconciler.apply import Applier, ApplyResult
 from reconciler.audit import DEFAULT_PATH, AuditLog
 from reconciler.changes import Change, Plan
 from reconciler.commands.plan import load_valid, read_live, render
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ReconcilerError, show_path
 from reconciler.live import scope_for
 from reconciler.model import Organization
 from reconciler.plan import plan as make_plan
 from reconciler.plan_json import check_saved, read_plan_file
-from reconciler.problems import show_path
 from reconciler.writeback import WritebackCommit, commit_account_ids, write_account_id
 
 

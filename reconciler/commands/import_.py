@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from reconciler.commands.plan import read_live
+from reconciler.errors import show_path
 from reconciler.importer import check_output, import_organization
 from reconciler.live import EVERYTHING
-from reconciler.problems import show_path
 
 
 @click.command("import")

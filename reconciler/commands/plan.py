@@ -18,14 +18,14 @@ from reconciler.adapters.aws_read import read_organization
 from reconciler.changes import Plan
 from reconciler.commands.progress import StderrProgress
 from reconciler.commands.publish import publish_plan
-from reconciler.errors import ExitCode, RepositoryError
+from reconciler.errors import ExitCode, RepositoryError, show_path
 from reconciler.live import ReadScope, scope_for
 from reconciler.load import check_repository
 from reconciler.model import Organization
 from reconciler.plan import plan as make_plan
 from reconciler.plan import plan_to_json
 from reconciler.plan_json import write_plan_file
-from reconciler.problems import format_text, show_path
+from reconciler.problems import format_text
 from reconciler.render import render_markdown, render_text
 
 FORMATS = ("text", "markdown", "json")

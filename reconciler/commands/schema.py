@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from reconciler.errors import ReconcilerError
-from reconciler.problems import show
+from reconciler.errors import ReconcilerError, show
 from reconciler.schema import KINDS, schema_text
 
 

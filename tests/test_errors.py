@@ -1,4 +1,4 @@
-from reconciler.problems import show, show_path
+from reconciler.errors import show, show_path
 
 
 def test_show_path_keeps_the_file_name_of_a_long_path_and_escapes_control_characters() -> None:
