@@ -28,12 +28,12 @@ from generate_org import generate as generate_org  # noqa: E402 - scripts/ is on
 from orgsim.testing import OrgSim  # noqa: E402
 from reconciler.adapters.aws import AwsClient  # noqa: E402
 from reconciler.adapters.aws_rates import rate_for  # noqa: E402
-from reconciler.adapters.aws_read import read_organization  # noqa: E402
-from reconciler.live import scope_for  # noqa: E402
-from reconciler.load import load_repository  # noqa: E402
+from reconciler.live.read import read_organization  # noqa: E402
+from reconciler.live.scope import scope_for  # noqa: E402
 from reconciler.model import ROOT as ROOT_TARGET  # noqa: E402
 from reconciler.model import Organization  # noqa: E402
-from reconciler.plan import plan  # noqa: E402
+from reconciler.plan.planner import plan  # noqa: E402
+from reconciler.repository.load import load_repository  # noqa: E402
 
 
 def seed(org: Any, desired: Organization) -> None:

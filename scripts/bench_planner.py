@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from reconciler.fingerprint import fingerprint
 from reconciler.model import (
     ROOT,
     SCP,
@@ -31,8 +30,10 @@ from reconciler.model import (
     Policy,
     account_tags,
 )
-from reconciler.plan import plan, plan_to_json
-from reconciler.render import render_markdown, render_text
+from reconciler.plan.fingerprint import fingerprint
+from reconciler.plan.planner import plan, plan_to_json
+from reconciler.plan.render.markdown import render_markdown
+from reconciler.plan.render.text import render_text
 
 MGMT = "100000000000"
 

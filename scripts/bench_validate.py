@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_org import generate
 
-from reconciler.cli import cli
-from reconciler.schema import validator
+from reconciler.commands.cli import cli
+from reconciler.repository.schema import validator
 
 
 def baseline(root: Path) -> None:

@@ -1,4 +1,5 @@
-"""The AWS port: every boto3 call the product makes goes through `AwsClient.call`.
+"""The AWS adapter: every boto3 call the product makes goes through `AwsClient.call`, which
+implements the stages' port (reconciler.live.calls.AwsCalls).
 
 One place paces calls (a token bucket per operation), counts them (benchmarks, progress), wraps
 botocore's exceptions in `AwsError` with the cause chained, and keeps credentials out of every
@@ -20,9 +21,9 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 
 from reconciler.adapters.aws_rates import RateLimiter
 from reconciler.errors import AwsError
+from reconciler.live.calls import Response
 
 SessionFactory = Callable[[], boto3.Session]
-Response = dict[str, Any]
 
 MAX_ATTEMPTS: Final = 10
 MAX_MESSAGE: Final = 400
@@ -120,12 +121,6 @@ class AwsClient:
 def _max_attempts() -> int:
     value = os.environ.get("AWS_MAX_ATTEMPTS", "")
     return int(value) if value.isdigit() and int(value) > 0 else MAX_ATTEMPTS
-
-
-def request_id(response: Response) -> str | None:
-    meta = response.get("ResponseMetadata", {})
-    value = meta.get("RequestId")
-    return str(value) if value else None
 
 
 def aws_error(operation: str, exc: ClientError) -> AwsError:

@@ -11,7 +11,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reconciler.adapters.aws import aws_error
-from reconciler.attribution import CallerIdentity
+from reconciler.drift.attribution import CallerIdentity
 from reconciler.errors import AwsError
 
 

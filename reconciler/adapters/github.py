@@ -1,5 +1,5 @@
 """The GitHub adapter: the only module that imports PyGithub. It implements
-`reconciler.pull_requests.GitHubPort` for one repository and turns PyGithub's exceptions into
+`reconciler.pullrequests.port.GitHubPort` for one repository and turns PyGithub's exceptions into
 `GitHubError` with the cause chained. The token never appears in an error message."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest as GhPull
 from github.Repository import Repository
 
-from reconciler.actions import ActionsEnv
 from reconciler.errors import GitHubError
-from reconciler.pull_requests import Comment, Issue, PullRequest, Review
+from reconciler.pullrequests.actions import ActionsEnv
+from reconciler.pullrequests.port import Comment, Issue, PullRequest, Review
 
 T = TypeVar("T")
 

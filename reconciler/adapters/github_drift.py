@@ -12,7 +12,7 @@ from github import GithubException, InputGitTreeElement
 
 from reconciler.adapters.github import GitHubClient, call_github, github_errors, pull_request_of
 from reconciler.errors import GitHubError
-from reconciler.pull_requests import Issue, PullRequest
+from reconciler.pullrequests.port import Issue, PullRequest
 
 STATE_REF = "refs/reconciler/state"
 STATE_FILE = "state.json"

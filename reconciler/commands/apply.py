@@ -13,17 +13,18 @@ from pathlib import Path
 
 import click
 
-from reconciler.adapters.aws_write import OrganizationsWriter
-from reconciler.apply import Applier, ApplyResult
-from reconciler.audit import DEFAULT_PATH, AuditLog
-from reconciler.changes import Change, Plan
+from reconciler.adapters.git import LocalRepository
+from reconciler.apply.applier import Applier, ApplyResult
+from reconciler.apply.audit import DEFAULT_PATH, AuditLog
+from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.apply.writeback import WritebackCommit, commit_account_ids, write_account_id
 from reconciler.commands.plan import load_valid, read_live, render
 from reconciler.errors import ReconcilerError, show_path
-from reconciler.live import scope_for
+from reconciler.live.scope import scope_for
 from reconciler.model import Organization
-from reconciler.plan import plan as make_plan
-from reconciler.plan_json import check_saved, read_plan_file
-from reconciler.writeback import WritebackCommit, commit_account_ids, write_account_id
+from reconciler.plan.changes import Change, Plan
+from reconciler.plan.file import check_saved, read_plan_file
+from reconciler.plan.planner import plan as make_plan
 
 
 @dataclass
@@ -93,7 +94,7 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
             result = Applier(OrganizationsWriter(client), live, audit, on_account_id=ids).run(plan)
     finally:
         # Even after a failure: ids of accounts that were created must reach git.
-        writeback = commit_account_ids(repo) if commit and _is_git(repo) else None
+        writeback = commit_account_ids(LocalRepository(repo), repo) if commit and _is_git(repo) else None
         if writeback:
             click.echo(f"account ids committed on branch {writeback.branch} ({writeback.commit[:12]})",
                        err=True)

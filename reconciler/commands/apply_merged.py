@@ -1,10 +1,10 @@
 """`reconciler apply-merged`: the apply workflow's one step, after a push to main.
 
 It applies only a merged pull request that someone other than its author approved, and only the
-plan that was shown on it (reconciler.gate); a refusal changes nothing, exits 1 and is explained
-on the pull request. Before its first AWS call it stores what was approved (reconciler.approval),
+plan that was shown on it (reconciler.pullrequests.gate); a refusal changes nothing, exits 1 and is explained
+on the pull request. Before its first AWS call it stores what was approved (reconciler.pullrequests.approval),
 so a re-run after a crash can finish the approved changes and nothing else. New account ids go
-back as a pull request (reconciler.writeback_pr), also when the run fails part-way. A separate
+back as a pull request (reconciler.pullrequests.writeback), also when the run fails part-way. A separate
 command rather than flags on `apply`, so that the local `apply` stays free of GitHub and this one
 has no interactive or --plan paths to misuse.
 """
@@ -15,19 +15,19 @@ from pathlib import Path
 
 import click
 
-from reconciler.actions import ActionsEnv
-from reconciler.adapters.aws_write import OrganizationsWriter
 from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import GitHubClient
-from reconciler.apply import Applier, ApplyResult
-from reconciler.approval import record_for, save_record
-from reconciler.audit import DEFAULT_PATH, AuditLog
+from reconciler.apply.applier import Applier, ApplyResult
+from reconciler.apply.audit import DEFAULT_PATH, AuditLog
+from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.plan import Planned, plan_repository, render
 from reconciler.commands.progress import StderrProgress
 from reconciler.errors import GitError, ReconcilerError
-from reconciler.gate import gather, refusal_comment, refusals, resuming
-from reconciler.pull_requests import GitHubPort, PullRequest
-from reconciler.writeback_pr import ids_to_record, open_writeback_pr
+from reconciler.pullrequests.actions import ActionsEnv
+from reconciler.pullrequests.approval import record_for, save_record
+from reconciler.pullrequests.gate import gather, refusal_comment, refusals, resuming
+from reconciler.pullrequests.port import GitHubPort, PullRequest
+from reconciler.pullrequests.writeback import ids_to_record, open_writeback_pr
 
 
 class GateRefused(ReconcilerError):

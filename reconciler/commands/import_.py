@@ -8,8 +8,8 @@ import click
 
 from reconciler.commands.plan import read_live
 from reconciler.errors import show_path
-from reconciler.importer import check_output, import_organization
-from reconciler.live import EVERYTHING
+from reconciler.live.scope import EVERYTHING
+from reconciler.repository.importer import check_output, import_organization
 
 
 @click.command("import")

@@ -12,21 +12,22 @@ from pathlib import Path
 
 import click
 
-from reconciler.actions import ActionsEnv
 from reconciler.adapters.aws import AwsClient
-from reconciler.adapters.aws_read import read_organization
-from reconciler.changes import Plan
 from reconciler.commands.progress import StderrProgress
 from reconciler.commands.publish import publish_plan
 from reconciler.errors import ExitCode, RepositoryError, show_path
-from reconciler.live import ReadScope, scope_for
-from reconciler.load import check_repository
+from reconciler.live.read import read_organization
+from reconciler.live.scope import ReadScope, scope_for
 from reconciler.model import Organization
-from reconciler.plan import plan as make_plan
-from reconciler.plan import plan_to_json
-from reconciler.plan_json import write_plan_file
-from reconciler.problems import format_text
-from reconciler.render import render_markdown, render_text
+from reconciler.plan.changes import Plan
+from reconciler.plan.file import write_plan_file
+from reconciler.plan.planner import plan as make_plan
+from reconciler.plan.planner import plan_to_json
+from reconciler.plan.render.markdown import render_markdown
+from reconciler.plan.render.text import render_text
+from reconciler.pullrequests.actions import ActionsEnv
+from reconciler.repository.load import check_repository
+from reconciler.repository.problems import format_text
 
 FORMATS = ("text", "markdown", "json")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import click
 
-from reconciler.actions import ActionsEnv
 from reconciler.adapters.github import GitHubClient
-from reconciler.changes import Plan
-from reconciler.comment import comment_body, upsert_comment
-from reconciler.render_markdown import render_markdown
+from reconciler.plan.changes import Plan
+from reconciler.plan.render.markdown import render_markdown
+from reconciler.pullrequests.actions import ActionsEnv
+from reconciler.pullrequests.comment import comment_body, upsert_comment
 
 SUMMARY_MAX_CHARS = 1_000_000  # GitHub's job summary limit is 1 MiB per step
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from reconciler.actions import ActionsEnv
-from reconciler.reconcile_run import Report
-from reconciler.reconcile_wiring import reconcile_once
-from reconciler.scan_schedule import parse_duration
+from reconciler.commands.wiring import reconcile_once
+from reconciler.drift.run import Report
+from reconciler.drift.schedule import parse_duration
+from reconciler.pullrequests.actions import ActionsEnv
 
 _SIGNS = {"missing": "+", "modified": "~", "unmanaged": "?"}
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from reconciler.actions import ActionsEnv, ActionsEnvError
 from reconciler.adapters.github import GitHubClient
 from reconciler.errors import ExitCode
-from reconciler.request_pr import handle_issue
+from reconciler.pullrequests.actions import ActionsEnv, ActionsEnvError
+from reconciler.pullrequests.request import handle_issue
 
 
 @click.command("request")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler.errors import ReconcilerError, show
-from reconciler.schema import KINDS, schema_text
+from reconciler.repository.schema import KINDS, schema_text
 
 
 @click.command("schema")

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from reconciler.errors import ExitCode
-from reconciler.load import check_repository
-from reconciler.problems import format_github, format_json, format_text
+from reconciler.repository.load import check_repository
+from reconciler.repository.problems import format_github, format_json, format_text
 
 _FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
 

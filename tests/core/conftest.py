@@ -35,7 +35,7 @@ class Ran:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
     """The console script's entry point, run in this process (a subprocess costs seconds)."""
-    from reconciler.cli import main
+    from reconciler.commands.cli import main
 
     def run(*args: str) -> Ran:
         capsys.readouterr()

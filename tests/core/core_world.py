@@ -65,8 +65,8 @@ def make_repo(target: Path, source: Path = PROJECT, accounts: tuple[str, ...] = 
 def reconciler(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
                timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The console script as a user runs it, in a process of its own."""
-    return subprocess.run([sys.executable, "-m", "reconciler.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, input=stdin, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "reconciler.commands.cli", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, input=stdin, timeout=timeout)
 
 
 def generate_org(out: Path, accounts: int, ous: int, policies: int, seed: int = 7) -> Path:

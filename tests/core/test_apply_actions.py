@@ -9,11 +9,11 @@ from typing import Any
 from core_world import FEW, make_repo, set_field
 
 from reconciler.adapters.aws import AwsClient
-from reconciler.adapters.aws_read import read_organization
-from reconciler.adapters.aws_write import OrganizationsWriter
-from reconciler.apply import Applier
-from reconciler.audit import AuditLog, read_audit
-from reconciler.changes import Change, Plan
+from reconciler.apply.applier import Applier
+from reconciler.apply.audit import AuditLog, read_audit
+from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.live.read import read_organization
+from reconciler.plan.changes import Change, Plan
 
 
 def _operations(repo: Path) -> set[str]:

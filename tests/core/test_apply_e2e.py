@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from core_world import accounts_by_email, generate_org, git, make_repo
 
-from reconciler.audit import read_audit
+from reconciler.apply.audit import read_audit
 
 
 def _account_ids(repo: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from core_world import FEW, make_repo, set_field
 
-from reconciler.audit import read_audit
+from reconciler.apply.audit import read_audit
 
 
 def test_an_invalid_repository_lists_its_problems_and_touches_nothing(org: Any, cli: Any,

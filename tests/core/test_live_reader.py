@@ -10,9 +10,9 @@ import pytest
 from core_world import create_account
 
 from reconciler.adapters.aws import AwsClient
-from reconciler.adapters.aws_read import read_organization
 from reconciler.errors import AwsError
-from reconciler.live import ReadScope
+from reconciler.live.read import read_organization
+from reconciler.live.scope import ReadScope
 
 SCP = "SERVICE_CONTROL_POLICY"
 DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}

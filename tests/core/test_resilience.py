@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from core_world import FEW, accounts_by_email, create_account, make_repo
 
-from reconciler.apply_accounts import failure_text
+from reconciler.apply.accounts import failure_text
 
 
 def _converges(cli: Any, repo: Path, org: Any) -> None:

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from core_world import git, make_repo
 
+from reconciler.adapters.git import LocalRepository
+from reconciler.apply.writeback import branch_name, commit_account_ids, with_account_id, write_account_id
 from reconciler.errors import RepositoryError
-from reconciler.writeback import branch_name, commit_account_ids, with_account_id, write_account_id
 
 ODD = (
-    "# yaml-language-server: $schema=../reconciler/schemas/account.json\n"
+    "# yaml-language-server: $schema=../reconciler/repository/schemas/account.json\n"
     "# Requested by: 'team'   (ticket #42)\n"
     "\n"
     "account_name:    'cust-odd'     # keep this comment\n"
@@ -66,7 +67,7 @@ def test_ids_are_committed_on_a_branch_and_the_checkout_is_untouched(tmp_path: P
     # A person's own uncommitted edit in the same file must not ride along in the commit.
     (repo / "accounts" / "odd.yaml").write_text(ODD.replace("keep this comment", "my edit"))
     assert write_account_id(repo / "accounts" / "odd.yaml", "123456789012", "accounts/odd.yaml")
-    result = commit_account_ids(repo)
+    result = commit_account_ids(LocalRepository(repo), repo)
     assert result is not None and result.branch == branch_name(head)
     assert result.files == ("accounts/odd.yaml",)
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
@@ -79,12 +80,12 @@ def test_ids_are_committed_on_a_branch_and_the_checkout_is_untouched(tmp_path: P
 
 def test_nothing_new_means_no_commit_and_later_ids_extend_the_branch(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
-    assert commit_account_ids(repo) is None
+    assert commit_account_ids(LocalRepository(repo), repo) is None
     write_account_id(repo / "accounts" / "odd.yaml", "123456789012", "accounts/odd.yaml")
-    first = commit_account_ids(repo)
+    first = commit_account_ids(LocalRepository(repo), repo)
     assert first is not None
-    assert commit_account_ids(repo) is None  # already on the branch: no empty commit
+    assert commit_account_ids(LocalRepository(repo), repo) is None  # already on the branch: no empty commit
     write_account_id(repo / "accounts" / "plain.yaml", "210987654321", "accounts/plain.yaml")
-    second = commit_account_ids(repo)
+    second = commit_account_ids(LocalRepository(repo), repo)
     assert second is not None and second.branch == first.branch
     assert git(repo, "rev-parse", f"{second.commit}^").strip() == first.commit  # forward only

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from ghfake.testing import GHFake, actions_env, schedule_event
 from orgsim.testing import OrgSim
-from reconciler.actions import ActionsEnv
-from reconciler.cli import cli
-from reconciler.reconcile_wiring import reconcile_once
-from reconciler.scan_schedule import FULL_SCAN_INTERVAL
+from reconciler.commands.cli import cli
+from reconciler.commands.wiring import reconcile_once
+from reconciler.drift.schedule import FULL_SCAN_INTERVAL
+from reconciler.pullrequests.actions import ActionsEnv
 
 PROJECT = Path(__file__).resolve().parents[2]
 INTRUDER = "AKIAINTRUDER0000MALLORY"  # a distinct access key: CloudTrail names another actor

@@ -9,7 +9,7 @@ from typing import Any
 from drift_world import World, ou_id
 
 from orgsim.testing import ACCESS_KEY_ID
-from reconciler.attribution import CallerIdentity, by_a_caller, made_by, principal
+from reconciler.drift.attribution import CallerIdentity, by_a_caller, made_by, principal
 
 ROLE = "arn:aws:iam::111111111111:role/ci/reconciler-apply"
 SESSION = "arn:aws:sts::111111111111:assumed-role/reconciler-apply/GitHubActions"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from drift_world import PROJECT
 
-from reconciler.changes import Change, Unmanaged
-from reconciler.drift import Drift
-from reconciler.drift_files import account_files, import_files_for
+from reconciler.drift.detect import Drift
+from reconciler.drift.files import account_files, import_files_for
 from reconciler.errors import RepositoryError
-from reconciler.load import load_repository
+from reconciler.plan.changes import Change, Unmanaged
+from reconciler.repository.load import load_repository
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from drift_world import PROJECT, World
 
-from reconciler.cli import cli
-from reconciler.fingerprint import fingerprint
-from reconciler.load import load_repository
-from reconciler.reconcile_state import State, record_failure
-from reconciler.scan_schedule import format_duration, full_scan_reason, parse_duration
+from reconciler.commands.cli import cli
+from reconciler.drift.schedule import format_duration, full_scan_reason, parse_duration
+from reconciler.drift.state import State, record_failure
+from reconciler.plan.fingerprint import fingerprint
+from reconciler.repository.load import load_repository
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -11,9 +11,9 @@ from typing import Any
 from drift_world import INTRUDER, World, ou_id
 
 from reconciler.adapters.aws import AwsClient
-from reconciler.adapters.aws_read import read_organization
-from reconciler.load import load_repository
-from reconciler.plan import plan
+from reconciler.live.read import read_organization
+from reconciler.plan.planner import plan
+from reconciler.repository.load import load_repository
 
 DESTRUCTIVE = ("CloseAccount", "DeleteOrganizationalUnit", "DeletePolicy", "RemoveAccountFromOrganization",
                "DisablePolicyType")

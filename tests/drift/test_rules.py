@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.changes import Change, Plan, Unmanaged
-from reconciler.drift import Drift, detect, managed_addresses
-from reconciler.drift_pr import account_updates, body, branch_for, marker, parse_marker, title
+from reconciler.drift.detect import Drift, detect, managed_addresses
+from reconciler.drift.pull_request_text import account_updates, body, branch_for, marker, parse_marker, title
 from reconciler.model import (
     Account,
     Organization,
@@ -15,6 +14,7 @@ from reconciler.model import (
     ReconcileSettings,
     account_tags,
 )
+from reconciler.plan.changes import Change, Plan, Unmanaged
 
 
 def _tags(**extra: str) -> dict[str, str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reconciler.cli import cli
-from reconciler.reconcile_state import (
+from reconciler.commands.cli import cli
+from reconciler.drift.state import (
     State,
     needs_issue,
     observe,

@@ -11,7 +11,6 @@ from typing import Any
 
 from plan_builders import full_access
 
-from reconciler.changes import Change, Plan
 from reconciler.model import (
     FULL_AWS_ACCESS,
     ROOT,
@@ -22,6 +21,7 @@ from reconciler.model import (
     OrganizationalUnit,
     Policy,
 )
+from reconciler.plan.changes import Change, Plan
 
 
 class World:

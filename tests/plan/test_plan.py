@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 from plan_builders import DENY, MGMT_ID, acct, full_access, generated, live_of, org, scp
 
-from reconciler.changes import Plan
 from reconciler.model import ROOT, SCP, TAG_POLICY, OrganizationalUnit
-from reconciler.plan import plan
+from reconciler.plan.changes import Plan
+from reconciler.plan.planner import plan
 
 A1 = acct("app-prod", ou="Workloads/Prod", account_id="222222222222")
 BASE = org("Workloads", "Workloads/Prod", accounts=(A1,),

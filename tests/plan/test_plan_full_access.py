@@ -7,7 +7,7 @@ from dataclasses import replace
 from plan_builders import acct, full_access, live_of, org, scp
 
 from reconciler.model import ROOT, SCP, TAG_POLICY, Organization
-from reconciler.plan import plan
+from reconciler.plan.planner import plan
 
 APP = acct("app", ou="Work", account_id="222222222222")
 DEFAULT = org("Work", "Sandbox", accounts=(APP,), policies=(scp("deny", "ou:Work"),))

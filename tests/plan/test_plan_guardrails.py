@@ -9,7 +9,7 @@ from plan_builders import MGMT_ID, acct, full_access, generated, live_of, org, s
 
 from reconciler.errors import GuardrailError, RepositoryError
 from reconciler.model import ROOT, Guardrails, OrganizationalUnit, Quotas
-from reconciler.plan import plan
+from reconciler.plan.planner import plan
 
 APP = acct("app", ou="Work", account_id="222222222222")
 BASE = org("Work", accounts=(APP,), policies=(scp("deny", "ou:Work"),))

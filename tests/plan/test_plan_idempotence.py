@@ -11,7 +11,7 @@ from plan_builders import full_access, generated, live_of
 from plan_simulator import drift, simulate
 
 from reconciler.model import ROOT, Organization
-from reconciler.plan import plan
+from reconciler.plan.planner import plan
 
 
 def organization(seed: int) -> Organization:

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 from plan_builders import acct, generated, live_of, org, scp
 
-from reconciler.changes import Plan
 from reconciler.model import ROOT, OrganizationalUnit
-from reconciler.plan import PlanFileError, plan, plan_from_json, plan_to_json
-from reconciler.plan_json import plan_from_text
+from reconciler.plan.changes import Plan
+from reconciler.plan.file import plan_from_text
+from reconciler.plan.planner import PlanFileError, plan, plan_from_json, plan_to_json
 
 
 def sample_plan() -> Plan:

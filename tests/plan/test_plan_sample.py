@@ -10,15 +10,16 @@ import pytest
 from plan_builders import live_of
 
 from reconciler.model import Organization
-from reconciler.plan import plan
-from reconciler.render import render_markdown, render_text
+from reconciler.plan.planner import plan
+from reconciler.plan.render.markdown import render_markdown
+from reconciler.plan.render.text import render_text
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def sample() -> Organization:
-    load = pytest.importorskip("reconciler.load")
+    load = pytest.importorskip("reconciler.repository.load")
     if not (ROOT_DIR / "organization.yaml").exists():
         pytest.skip("no sample organization in this checkout")
     return load.load_repository(ROOT_DIR)  # type: ignore[no-any-return]

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from reconciler.changes import Change, Plan, Unmanaged
-from reconciler.render import render_markdown, render_text
+from reconciler.plan.changes import Change, Plan, Unmanaged
+from reconciler.plan.render.markdown import render_markdown
+from reconciler.plan.render.text import render_text
 
 DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "a:B", "Resource": "*"}]}
 SMALL = Plan(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ghfake.testing import GHFake, actions_env, pull_request_event, push_event
-from reconciler.cli import main
+from reconciler.commands.cli import main
 
 ORGANIZATION = """\
 management_account_id: "111111111111"

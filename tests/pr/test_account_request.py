@@ -12,7 +12,7 @@ from github import GithubException
 from pr_world import BOT, World
 
 from ghfake.testing import GHFake
-from reconciler.writeback_pr import BRANCH as WRITEBACK_BRANCH
+from reconciler.pullrequests.writeback import BRANCH as WRITEBACK_BRANCH
 
 NAME = "cust-zeta-prod"
 EMAIL = "aws+cust-zeta-prod@example.com"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.actions import ActionsEnv, ActionsEnvError
+from reconciler.pullrequests.actions import ActionsEnv, ActionsEnvError
 
 
 def env_with_event(tmp_path: Path, event: object) -> ActionsEnv:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.actions import ActionsEnv, ActionsEnvError
+from reconciler.pullrequests.actions import ActionsEnv, ActionsEnvError
 
 TOKEN = "ghp_s3cret-token-value"
 

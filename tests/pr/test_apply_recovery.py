@@ -16,8 +16,8 @@ from pr_world import World
 
 from ghfake.testing import GHFake, actions_env, push_event
 from reconciler.adapters.github import GitHubClient
-from reconciler.approval import REF_PREFIX, digest, parse_record
-from reconciler.writeback_pr import BRANCH as WRITEBACK_BRANCH
+from reconciler.pullrequests.approval import REF_PREFIX, digest, parse_record
+from reconciler.pullrequests.writeback import BRANCH as WRITEBACK_BRANCH
 
 ORGANIZATION = """\
 management_account_id: "111111111111"
@@ -77,7 +77,7 @@ def killed_apply(world: World, orgsim: Any, after_writes: int) -> subprocess.Com
     env = actions_env(world.tmp / "killed-run", event_name="push", payload=payload, repository=world.name,
                       api_url=world.gh.url, token=world.gh.token)
     env["RECONCILER_CRASH_AFTER_CALLS"] = str(reads + after_writes)
-    return subprocess.run([sys.executable, "-m", "reconciler.cli", "apply-merged"], cwd=checkout,
+    return subprocess.run([sys.executable, "-m", "reconciler.commands.cli", "apply-merged"], cwd=checkout,
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from reconciler.approval import plan_digest
-from reconciler.changes import Change, Plan
-from reconciler.comment import (
+from reconciler.plan.changes import Change, Plan
+from reconciler.pullrequests.approval import plan_digest
+from reconciler.pullrequests.comment import (
     MAX_COMMENT_CHARS,
     PlanMarker,
     comment_body,
@@ -16,7 +16,7 @@ from reconciler.comment import (
     find_plan_comment,
     parse_marker,
 )
-from reconciler.pull_requests import Comment
+from reconciler.pullrequests.port import Comment
 
 BOT = "github-actions[bot]"
 HEAD = "a" * 40

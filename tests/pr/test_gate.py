@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from reconciler.changes import Plan
-from reconciler.comment import PlanMarker
-from reconciler.gate import Evidence, approval_refusals, refusals
-from reconciler.pull_requests import PullRequest, Review
+from reconciler.plan.changes import Plan
+from reconciler.pullrequests.comment import PlanMarker
+from reconciler.pullrequests.gate import Evidence, approval_refusals, refusals
+from reconciler.pullrequests.port import PullRequest, Review
 
 BOT = "github-actions[bot]"
 T0 = datetime(2026, 1, 1)

@@ -8,11 +8,11 @@ from datetime import datetime
 
 import pytest
 
-from reconciler.approval import ApprovalRecord, digest, parse_record, plan_digest, record_for
-from reconciler.changes import Change, Plan
-from reconciler.comment import PlanMarker
-from reconciler.gate import Evidence, refusals
-from reconciler.pull_requests import PullRequest, Review
+from reconciler.plan.changes import Change, Plan
+from reconciler.pullrequests.approval import ApprovalRecord, digest, parse_record, plan_digest, record_for
+from reconciler.pullrequests.comment import PlanMarker
+from reconciler.pullrequests.gate import Evidence, refusals
+from reconciler.pullrequests.port import PullRequest, Review
 
 BOT = "github-actions[bot]"
 HEAD, MERGE = "a" * 40, "b" * 40

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from reconciler.adapters.github import GitHubClient
-from reconciler.comment import find_plan_comment, upsert_comment
 from reconciler.errors import GitHubError
+from reconciler.pullrequests.comment import find_plan_comment, upsert_comment
 
 BOT = "github-actions[bot]"
 MARKED = '<!-- reconciler:plan {"head":"a","live":"b","repository":"c"} -->\nplan'

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from ghfake.testing import actions_env, pull_request_event
-from reconciler.actions import ActionsEnv
 from reconciler.adapters.github import GitHubClient
-from reconciler.changes import Change, Plan
 from reconciler.commands.publish import publish_plan
-from reconciler.comment import MAX_COMMENT_CHARS, comment_body, comment_length, parse_marker
-from reconciler.render_markdown import render_markdown
+from reconciler.plan.changes import Change, Plan
+from reconciler.plan.render.markdown import render_markdown
+from reconciler.pullrequests.actions import ActionsEnv
+from reconciler.pullrequests.comment import MAX_COMMENT_CHARS, comment_body, comment_length, parse_marker
 
 HEAD = "c" * 40
 FORGED = '<!-- reconciler:plan {"head":"' + "f" * 40 + '","live":"x","repository":"y"} -->'
@@ -111,6 +111,6 @@ def test_publish_keeps_one_comment_and_writes_summary_and_output(ghfake: Any, tm
 @pytest.mark.parametrize("text", ["::error::forged", "x\n::add-mask::y", "\r::stop-commands::z"])
 def test_text_plan_never_starts_a_log_line_with_a_workflow_command(text: str) -> None:
     # The text plan goes to the job log, where a line starting with `::` is a runner command.
-    from reconciler.render import render_text
+    from reconciler.plan.render.text import render_text
 
     assert not [line for line in render_text(hostile_plan(text)).splitlines() if line.startswith("::")]

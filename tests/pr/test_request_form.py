@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reconciler.comment import code_block
-from reconciler.request import FIELDS, account_yaml, parse_request
+from reconciler.pullrequests.comment import code_block
+from reconciler.pullrequests.request_form import FIELDS, account_yaml, parse_request
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {

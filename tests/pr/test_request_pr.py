@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.adapters.github import GitHubClient
-from reconciler.pull_requests import Issue
-from reconciler.request_pr import REPLY_MARKER, handle_issue
+from reconciler.pullrequests.port import Issue
+from reconciler.pullrequests.request import REPLY_MARKER, handle_issue
 
 BOT = "github-actions[bot]"
 ORG = 'management_account_id: "111111111111"\norganizational_units:\n  - Workloads\n'

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from reconciler import model
-from reconciler.load import check_repository
+from reconciler.repository.load import check_repository
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "generate_org.py"
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from validate_golden import build_case, cases
 
-from reconciler.cli import cli
+from reconciler.commands.cli import cli
 
 
 @pytest.mark.parametrize("name", cases())

@@ -12,7 +12,7 @@ import pytest
 from validate_golden import BASE
 
 from reconciler.errors import RepositoryError
-from reconciler.load import check_repository, load_repository
+from reconciler.repository.load import check_repository, load_repository
 
 SECRET = "outside-secret-value"
 

@@ -13,10 +13,10 @@ from jsonschema import Draft202012Validator
 from validate_golden import BASE
 
 from reconciler import model
-from reconciler.cli import cli, main
+from reconciler.commands.cli import cli, main
 from reconciler.errors import RepositoryError
-from reconciler.load import check_repository, load_repository
-from reconciler.problems import Problem, format_github
+from reconciler.repository.load import check_repository, load_repository
+from reconciler.repository.problems import Problem, format_github
 
 PROJECT = Path(__file__).resolve().parents[2]
 KINDS = {"organization": ["organization.yaml"], "account": ["accounts"], "policy": ["policies"]}
@@ -61,14 +61,14 @@ def test_model_shape() -> None:
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_sample_files_match_schema_and_modeline(kind: str) -> None:
     validator = Draft202012Validator(
-        json.loads((PROJECT / "reconciler" / "schemas" / f"{kind}.json").read_text())
+        json.loads((PROJECT / "reconciler" / "repository" / "schemas" / f"{kind}.json").read_text())
     )
     for file in _sample_files(kind):
         first = file.read_text().splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), file
         assert (
             file.parent / first.split("=", 1)[1]
-        ).resolve() == PROJECT / "reconciler" / "schemas" / f"{kind}.json"
+        ).resolve() == PROJECT / "reconciler" / "repository" / "schemas" / f"{kind}.json"
         validator.validate(yaml.safe_load(file.read_text()))
 
 

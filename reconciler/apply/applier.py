@@ -1,0 +1,137 @@
+"""Apply: execute a plan's changes in the plan's order. It decides nothing; the planner did.
+
+Every change maps to one or a few AWS operations. Names become ids through the live snapshot and
+what this run created. New accounts are created together at the first account creation in the
+plan (AWS runs five at once, each takes minutes), and each new id is handed to `on_account_id` the
+moment it exists, so a kill right after loses nothing. On the first error apply stops: the next
+plan shows exactly what is left, so a re-run converges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.apply.accounts import AccountCreator, Poll
+from reconciler.apply.audit import AuditLog
+from reconciler.apply.ids import Ids
+from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.apply.steps import Steps
+from reconciler.live.scope import NullProgress, Progress
+from reconciler.model import Organization, policy_content
+from reconciler.plan.changes import Change, Plan
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0
+    created_accounts: dict[str, str] = field(default_factory=dict)  # name -> new account id
+
+
+class Applier:
+    def __init__(self, writer: OrganizationsWriter, live: Organization, audit: AuditLog,
+                 on_account_id: Callable[[Change, str], None] = lambda change, account_id: None,
+                 poll: Poll | None = None, progress: Progress | None = None) -> None:
+        self.writer, self.live = writer, live
+        self.steps = Steps(audit)
+        self.on_account_id = on_account_id
+        self.poll = poll or Poll()
+        self.progress = progress or NullProgress()
+        self.result = ApplyResult()
+
+    def run(self, plan: Plan) -> ApplyResult:
+        ids = Ids.of(self.live, plan)
+        creates = [c for c in plan.changes if c.kind == "account" and c.action == "create"]
+        creating = {id(c) for c in creates}  # identity, not equality: plans can be large
+        self.progress.start("applying", len(plan.changes))
+        for change in plan.changes:
+            if id(change) in creating:
+                if change is creates[0]:
+                    self._create_accounts(creates, ids)
+            else:
+                self._apply(change, ids)
+            self.result.applied += 1
+            self.progress.advance()
+        self.progress.finish()
+        return self.result
+
+    def _create_accounts(self, creates: list[Change], ids: Ids) -> None:
+        def created(change: Change, account_id: str) -> None:
+            self.result.created_accounts[str((change.after or {})["name"])] = account_id
+            self.on_account_id(change, account_id)
+
+        AccountCreator(self.writer, self.steps, ids, created, self.poll, self.progress).create_all(creates)
+
+    def _apply(self, change: Change, ids: Ids) -> None:
+        handler = getattr(self, f"_{change.kind}_{change.action}")
+        handler(change, ids, dict(change.before or {}), dict(change.after or {}))
+
+    def _run(self, change: Change, operation: str, call: Callable[[], Any]) -> Any:
+        return self.steps.run(change, operation, call)
+
+    def _policy_type_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        self._run(c, "EnablePolicyType", lambda: self.writer.enable_policy_type(ids.root, after["type"]))
+
+    def _policy_type_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        self._run(c, "DisablePolicyType", lambda: self.writer.disable_policy_type(ids.root, before["type"]))
+
+    def _ou_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        path = str(after["path"])
+        parent, _, name = path.rpartition("/")
+        parent_id = ids.parent(parent or "root")
+        ou_id, _ = self._run(c, "CreateOrganizationalUnit",
+                             lambda: self.writer.create_ou(parent_id, name, after.get("tags") or {}))
+        ids.ous[path] = ou_id
+
+    def _ou_update(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        self._retag(c, ids.parent(str(after["path"])), before.get("tags") or {}, after.get("tags") or {})
+
+    def _ou_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        ou_id = ids.parent(str(before["path"]))
+        self._run(c, "DeleteOrganizationalUnit", lambda: self.writer.delete_ou(ou_id))
+
+    def _policy_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        policy_id, _ = self._run(c, "CreatePolicy", lambda: self.writer.create_policy(
+            after["name"], after["type"], after.get("description") or "", policy_content(after["document"])))
+        ids.policies[str(after["name"])] = policy_id
+
+    def _policy_update(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        policy_id = ids.policy(str(before.get("name", after["name"])))
+        self._run(c, "UpdatePolicy", lambda: self.writer.update_policy(
+            policy_id, after["name"], after.get("description") or "", policy_content(after["document"])))
+        ids.policies[str(after["name"])] = policy_id
+
+    def _policy_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        policy_id = ids.policy(str(before["name"]))
+        self._run(c, "DeletePolicy", lambda: self.writer.delete_policy(policy_id))
+
+    def _attachment_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        policy_id, target = ids.policy(str(after["policy"])), ids.target(str(after["target"]))
+        self._run(c, "AttachPolicy", lambda: self.writer.attach(policy_id, target))
+
+    def _attachment_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        policy_id, target = ids.policy(str(before["policy"])), ids.target(str(before["target"]))
+        self._run(c, "DetachPolicy", lambda: self.writer.detach(policy_id, target))
+
+    def _account_update(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        account_id = str(after.get("account_id") or before["account_id"])
+        if "name" in c.changed:
+            self._run(c, "PutAccountName", lambda: self.writer.rename_account(account_id, after["name"]))
+        if "ou" in c.changed:
+            source, target = ids.parent(str(before["ou"])), ids.parent(str(after["ou"]))
+            self._run(c, "MoveAccount", lambda: self.writer.move_account(account_id, source, target))
+        if "tags" in c.changed:
+            self._retag(c, account_id, before.get("tags") or {}, after.get("tags") or {})
+
+    def _account_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        account_id = str(before["account_id"])
+        self._run(c, "CloseAccount", lambda: self.writer.close_account(account_id))
+
+    def _retag(self, c: Change, resource: str, old: Mapping[str, str], new: Mapping[str, str]) -> None:
+        set_tags = {k: v for k, v in new.items() if old.get(k) != v}
+        removed = [k for k in old if k not in new]
+        if set_tags:
+            self._run(c, "TagResource", lambda: self.writer.tag(resource, set_tags))
+        if removed:
+            self._run(c, "UntagResource", lambda: self.writer.untag(resource, removed))

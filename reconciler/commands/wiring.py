@@ -1,0 +1,98 @@
+"""The real parts of a reconcile run, wired together: the repository, AWS (live reader, apply,
+CloudTrail), GitHub (pull requests, issues, the state ref) and the audit log."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from reconciler.adapters.aws import AwsClient, default_session
+from reconciler.adapters.aws_identity import caller_identity
+from reconciler.adapters.github_drift import DriftGitHubClient
+from reconciler.apply.applier import Applier
+from reconciler.apply.audit import DEFAULT_PATH, AuditLog
+from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.drift.attribution import CallerIdentity, attribution
+from reconciler.drift.detect import Drift, detect
+from reconciler.drift.files import account_files, import_files_for
+from reconciler.drift.pull_request_text import Attribution
+from reconciler.drift.read import read_live
+from reconciler.drift.remediate import Context, Files, applier_reverter
+from reconciler.drift.run import Report, run
+from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
+from reconciler.drift.state import State
+from reconciler.model import Organization
+from reconciler.plan.fingerprint import fingerprint
+from reconciler.plan.planner import plan
+from reconciler.pullrequests.actions import ActionsEnv
+from reconciler.repository.load import load_repository
+
+FIRST_RUN_LOOKBACK = timedelta(days=1)  # how far back CloudTrail is asked on a first run
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: bool = True,
+                   full_scan_interval: timedelta = FULL_SCAN_INTERVAL,
+                   clock: Callable[[], datetime] = utc_now) -> tuple[Report, bool]:
+    """One run; returns the report and whether it was allowed to change anything."""
+    desired = load_repository(root)
+    act = desired.reconcile.enabled and not dry_run
+    github = _github(env, required=act)
+    state = State.from_json(github.read_state() if github else None)
+    at = clock()
+    now = at.isoformat()
+    since = parse_time(state.last_run) or at - FIRST_RUN_LOOKBACK
+    session = default_session()
+    client = AwsClient(lambda: session)
+    identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
+    live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
+    drifts = detect(desired, live, plan(desired, live))
+    audit = AuditLog(root / DEFAULT_PATH)
+    ctx = Context(
+        github=github or _NoGitHub(), act=act,
+        revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit)),
+        files_for=lambda d: _files(d, drifts, desired, root),
+        who=lambda d: _who(client, d, since, identity),
+    )
+    port = github or _NoGitHub()
+    report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
+    report.scan = scan
+    if github is not None and not dry_run:
+        state.last_run, state.repository = now, fingerprint(desired)
+        github.write_state(state.to_json(), f"reconcile run at {now}")
+    return report, act
+
+
+def _github(env: ActionsEnv, required: bool) -> DriftGitHubClient | None:
+    if not required and not (env.repository and env.token):
+        return None  # report-only runs work without GitHub (and then remember nothing)
+    env.require_api()
+    return DriftGitHubClient(env.repository, env.token, env.api_url)
+
+
+def _files(drift: Drift, drifts: list[Drift] | tuple[Drift, ...], desired: Organization, root: Path) -> Files:
+    if drift.decision == "import_pr":
+        return import_files_for(drift, drifts)
+    return account_files(drift, desired, root)
+
+
+def _who(client: AwsClient, drift: Drift, since: datetime,
+         identity: Callable[[], CallerIdentity]) -> list[Attribution]:
+    live: Any = drift.live or {}
+    resource = live.get("account_id") if isinstance(live, dict) else None
+    return attribution(client, resource, since, identity)
+
+
+@dataclasses.dataclass
+class _NoGitHub:
+    """Stands in when a report-only run has no GitHub: any use is a bug, so it says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"GitHub is not configured, yet {name} was asked for")

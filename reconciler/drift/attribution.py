@@ -1,0 +1,89 @@
+"""Who changed a drifted resource, as CloudTrail tells it, without the reconciler's own calls
+(nor AWS's service events, which only finish someone's earlier call).
+
+A first run looks back a day, and every run's window overlaps the last one's by CloudTrail's
+delivery delay, so the events on a drifted account include apply's (creating, moving, tagging
+it) and earlier runs' reverts. Those are the reconciler itself; the pull request must name the
+person or tool that changed AWS out of band.
+
+An event is the reconciler's own when it was made with the current access key, or by the same
+principal: the same IAM user, or any session of the same role. Each workflow run assumes the role
+afresh, with a new session and new keys, so matching the role (not the session) is what leaves
+out apply's and earlier runs' calls. Whoever else can assume that role is taken for the reconciler
+too; the role's trust policy should allow only the workflows (docs/reconcile.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reconciler.drift.pull_request_text import Attribution
+from reconciler.drift.read import lookup_events
+from reconciler.live.calls import AwsCalls
+
+# A role's session (arn:aws:sts::1234:assumed-role/Name/session) and the role (arn:aws:iam::1234:
+# role/path/Name): the parts that name the role, which is what a session acts for.
+_SESSION = re.compile(r"^arn:([^:]+):sts::(\d+):assumed-role/([^/]+)/[^/]+$")
+_ROLE = re.compile(r"^arn:([^:]+):iam::(\d+):role/(?:.*/)?([^/]+)$")
+
+
+@dataclass(frozen=True)
+class CallerIdentity:
+    arn: str  # STS GetCallerIdentity's Arn
+    access_key_id: str | None = None
+
+
+def principal(arn: str) -> str:
+    """The principal an ARN acts for: every session of a role is the role, whatever its path."""
+    found = _SESSION.match(arn) or _ROLE.match(arn)
+    return f"arn:{found[1]}:iam::{found[2]}:role/{found[3]}" if found else arn
+
+
+def made_by(event: Mapping[str, Any], identity: CallerIdentity) -> bool:
+    """Whether a LookupEvents event was made by `identity` (see the module's docstring)."""
+    if identity.access_key_id and event.get("AccessKeyId") == identity.access_key_id:
+        return True
+    user = _user_identity(event)
+    issuer = (user.get("sessionContext") or {}).get("sessionIssuer") or {}
+    arns = {a for a in (user.get("arn"), issuer.get("arn")) if isinstance(a, str) and a}
+    return principal(identity.arn) in {principal(a) for a in arns}
+
+
+def by_a_caller(event: Mapping[str, Any]) -> bool:
+    """False for AWS's own service events (CreateAccountResult and the like): they record the
+    end of someone's earlier call, not a change anyone made then."""
+    return _detail(event).get("eventType") != "AwsServiceEvent"
+
+
+def _user_identity(event: Mapping[str, Any]) -> dict[str, Any]:
+    user = _detail(event).get("userIdentity")
+    return user if isinstance(user, dict) else {}
+
+
+def _detail(event: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        detail = json.loads(str(event.get("CloudTrailEvent") or "{}"))
+    except ValueError:
+        return {}
+    return detail if isinstance(detail, dict) else {}
+
+
+def attribution(client: AwsCalls, resource_id: str | None, since: datetime,
+                identity: Callable[[], CallerIdentity]) -> list[Attribution]:
+    """CloudTrail's events on `resource_id` since `since`, newest first, the reconciler's left
+    out. `identity` is asked only when there are events to sort."""
+    if not resource_id:
+        return []
+    events = [e for e in lookup_events(client, since, resource_id) if by_a_caller(e)]
+    own = identity() if events else None
+    return [Attribution(str(e.get("Username") or "unknown"), str(e.get("EventName")),
+                        _time(e.get("EventTime"))) for e in events if own is None or not made_by(e, own)]
+
+
+def _time(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)

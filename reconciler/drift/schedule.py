@@ -1,0 +1,70 @@
+"""When a reconcile run scans the whole organization instead of following CloudTrail.
+
+The incremental path is cheap but trusts CloudTrail to name every change. The full scan trusts
+nothing and is the safety net, on a clock rather than a run count: a 10,000-account full scan
+takes about 40 minutes at the paced read rates (docs/live-reader.md), longer than the schedule's
+15-minute period, so "every 4th run" would mean a different thing for every organization size.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from reconciler.drift.state import State
+from reconciler.model import Organization
+from reconciler.plan.fingerprint import fingerprint
+
+# Every 6 hours: a 40-minute scan is then about a ninth of the day's Organizations read budget,
+# leaving the rest to apply and people, and a change CloudTrail never delivered (or that the
+# incremental path misread) stays unseen for at most that long. See docs/reconcile.md.
+FULL_SCAN_INTERVAL = timedelta(hours=6)
+_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_DURATION = re.compile(r"(?:(\d+)([dhms]))+")
+_PART = re.compile(r"(\d+)([dhms])")
+
+
+def full_scan_reason(state: State, desired: Organization, incremental: bool, now: datetime,
+                     interval: timedelta = FULL_SCAN_INTERVAL) -> str | None:
+    """Why this run must scan everything, or None when the incremental path may serve (CloudTrail
+    can still ask for a full scan afterwards: see `incremental.read_live`)."""
+    if not incremental:
+        return "requested"
+    last_full = parse_time(state.last_full_scan)
+    if parse_time(state.last_run) is None or last_full is None or not state.ids:
+        return "no earlier run"
+    if now - last_full >= interval:
+        return f"the last full scan is older than {format_duration(interval)}"
+    if state.repository != fingerprint(desired):
+        return "the repository changed"
+    if any(a in state.failures for a in state.open):
+        return "a remediation is failing"
+    return None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time from the state; None for a missing or damaged one (then: full scan)."""
+    try:
+        parsed = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_duration(text: str) -> timedelta:
+    """`6h`, `90m`, `1h30m`, `2d`, `0s`; ValueError, saying what is accepted, otherwise."""
+    cleaned = text.strip().lower()
+    if not _DURATION.fullmatch(cleaned):
+        raise ValueError(f"{text!r} is not a duration: write a number and a unit (d, h, m or s), "
+                         "e.g. 6h, 90m or 1h30m")
+    return timedelta(seconds=sum(int(n) * _UNITS[u] for n, u in _PART.findall(cleaned)))
+
+
+def format_duration(delta: timedelta) -> str:
+    """The form `parse_duration` reads: 6h, 1h30m, 0s."""
+    seconds, parts = int(delta.total_seconds()), []
+    for unit, size in _UNITS.items():
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0s"

@@ -1,0 +1,69 @@
+"""Guardrails and AWS quotas, checked on the whole plan before anything is done.
+
+A plan that AWS would refuse halfway (a policy too large, an eleventh policy on a target, an OU
+six levels deep) is refused here instead, so apply never leaves the organization half-changed for
+a reason known in advance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from reconciler.errors import GuardrailError, RepositoryError
+from reconciler.model import Organization, policy_content
+from reconciler.plan.changes import Change
+from reconciler.plan.targets import display
+
+
+def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
+    count = sum(1 for c in changes if c.action == "delete")
+    limit = desired.guardrails.max_destructive_changes
+    if count > limit:
+        raise GuardrailError(
+            f"the plan has {count} destructive changes (detaches, deletes, account closes), more than "
+            f"guardrails.max_destructive_changes ({limit}); nothing was done. Split the change into "
+            "smaller pull requests, or raise the limit in organization.yaml if this is intended"
+        )
+
+
+def check_structure(desired: Organization) -> None:
+    """OU depth, policy types and document sizes: properties of the repository alone."""
+    limit = desired.quotas.ou_max_depth
+    for ou in desired.ous:
+        if ou.depth > limit:
+            raise GuardrailError(
+                f"OU {ou.path!r} is {ou.depth} levels deep; AWS allows {limit} (quotas.ou_max_depth)"
+            )
+    for policy in desired.policies:
+        if policy.type not in desired.policy_types:
+            raise RepositoryError(
+                f"policy {policy.name!r} is a {policy.type}, which organization.yaml does not enable: "
+                f"add {policy.type} to policy_types"
+            )
+        if policy.aws_managed:
+            continue
+        size = len(policy_content(policy.document))
+        most = desired.quotas.max_chars(policy.type)
+        if size > most:
+            raise GuardrailError(
+                f"policy {policy.name!r} is {size} characters as minified JSON; AWS allows {most} for a "
+                f"{policy.type}. Split it into two policies or shorten it"
+            )
+
+
+def check_per_target(final: Iterable[tuple[str, frozenset[str]]], desired: Organization) -> None:
+    """Policies directly attached to each target after the plan, FullAWSAccess included."""
+    counts: dict[tuple[str, str], int] = {}
+    for policy_type, targets in final:
+        for key in targets:
+            counts[(policy_type, key)] = counts.get((policy_type, key), 0) + 1
+    limit = desired.quotas.policies_per_target
+    over = sorted((k, n) for k, n in counts.items() if n > limit)
+    if over:
+        (policy_type, key), count = over[0]
+        raise GuardrailError(
+            f"{display(key)} would have {count} {policy_type} policies attached directly; AWS allows "
+            f"{limit} (quotas.policies_per_target, FullAWSAccess included). Attach at a parent OU or "
+            "merge policies"
+            + (f" ({len(over) - 1} more targets over the limit)" if len(over) > 1 else "")
+        )

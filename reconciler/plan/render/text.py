@@ -1,0 +1,33 @@
+"""The plan as text, for terminals and logs. The markdown for pull request comments and job
+summaries is in reconciler.plan.render.markdown, the JSON in reconciler.plan.file.
+
+All renderers are pure functions from a Plan to a string; only the commands print them.
+"""
+
+from __future__ import annotations
+
+from reconciler.plan.changes import Plan
+from reconciler.plan.render.lines import detail, header, safe, summary_line, unmanaged_label
+
+UNMANAGED_TITLE = "Unmanaged (in AWS, not in the repository; reported, never changed by a plan):"
+NOTES_TITLE = "Notes (the repository asks for something AWS cannot do through this tool):"
+
+
+def render_text(plan: Plan) -> str:
+    lines: list[str] = []
+    if plan.changes:
+        lines.append("Changes, in the order apply makes them:")
+        for change in plan.changes:
+            lines.append("  " + header(change))
+            lines += ["      " + line for line in detail(change)]
+        lines.append("")
+    if plan.unmanaged:
+        lines.append(UNMANAGED_TITLE)
+        lines += ["  " + unmanaged_label(u) for u in plan.unmanaged]
+        lines.append("")
+    if plan.notes:
+        lines.append(NOTES_TITLE)
+        lines += ["  - " + safe(note) for note in plan.notes]
+        lines.append("")
+    lines.append(summary_line(plan))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,139 @@
+"""Apply gating: the rules a pushed commit must meet before `apply-merged` changes AWS.
+
+The decision is pure (`refusals`), so tests can drive it with plain values; `gather` only reads
+what it needs through the GitHub port. Changes reach AWS only from a merged pull request that
+someone other than its author approved, and only when the plan computed now is the plan that was
+shown on it: same merged tree (repository fingerprint), same AWS (live fingerprint), same change
+set (the marker's digest).
+
+A re-run of an apply that died half-way finds AWS changed by its own earlier run. It may go on only
+with the approval record the first run stored (reconciler.pullrequests.approval), and only when the record
+matches the plan comment and every change left is one the record approves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconciler.plan.changes import Plan
+from reconciler.pullrequests.approval import (
+    RecordStore,
+    digest,
+    load_record,
+    parse_record,
+    plan_digest,
+    unapproved,
+)
+from reconciler.pullrequests.comment import PlanMarker, find_plan_comment, parse_marker
+from reconciler.pullrequests.port import GitHubPort, PullRequest, Review
+
+APPROVED = "APPROVED"
+# Review states that replace a reviewer's earlier verdict; COMMENTED and PENDING do not.
+VERDICTS = frozenset({APPROVED, "CHANGES_REQUESTED", "DISMISSED"})
+# A request pull request is opened by the bot for the person who filed the issue: they count as
+# its author, so they cannot approve their own request.
+_REQUESTER = re.compile(r"<!-- reconciler:request issue=\d+ requester=([A-Za-z0-9-]{1,39}) -->")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    pull: PullRequest
+    reviews: tuple[Review, ...]
+    shown: PlanMarker | None
+    record: str | None = None  # the approval record's text, when an earlier run stored one
+
+
+def authors(pull: PullRequest, bot_login: str) -> set[str]:
+    names = {pull.author.lower()}
+    if pull.author.lower() == bot_login.lower():
+        names.update(m.lower() for m in _REQUESTER.findall(pull.body))
+    return names
+
+
+def latest_verdicts(reviews: Sequence[Review]) -> dict[str, str]:
+    """Each reviewer's last verdict, in the order GitHub recorded the reviews."""
+    verdicts: dict[str, str] = {}
+    for review in sorted(reviews, key=lambda r: (r.submitted_at is None, r.submitted_at, r.id)):
+        if review.state in VERDICTS:
+            verdicts[review.author.lower()] = review.state
+    return verdicts
+
+
+def approval_refusals(pull: PullRequest, reviews: Sequence[Review], bot_login: str) -> list[str]:
+    verdicts = latest_verdicts(reviews)
+    own = authors(pull, bot_login)
+    blocking = sorted(r for r, v in verdicts.items() if v == "CHANGES_REQUESTED")
+    approvers = sorted(r for r, v in verdicts.items() if v == APPROVED and r not in own)
+    refusals = [f"@\u200b{r} requested changes and has not approved since" for r in blocking]
+    if not approvers:
+        who = ", ".join(f"@\u200b{a}" for a in sorted(own))
+        refusals.append(f"no approval from a reviewer other than the author ({who})")
+    return refusals
+
+
+def plan_refusals(evidence: Evidence, plan: Plan) -> list[str]:
+    shown, pull = evidence.shown, evidence.pull
+    if shown is None:
+        return ["no plan was shown on the pull request (no plan comment by the bot)"]
+    refusals = []
+    if shown.head != pull.head_sha:
+        refusals.append(f"the plan shown was for commit {shown.head[:12]}, not the last commit "
+                        f"{pull.head_sha[:12]} of the pull request")
+    if shown.repository != plan.repository_fingerprint:
+        refusals.append("the merged tree is not the tree that was planned (was the branch up to date "
+                        "with main?)")
+    if not resuming(evidence, plan):
+        if shown.changes and shown.changes != plan_digest(plan):
+            refusals.append("the plan computed now is not the change set shown on the pull request")
+        return refusals
+    return refusals + resume_refusals(shown, pull, evidence.record, plan)
+
+
+def resuming(evidence: Evidence, plan: Plan) -> bool:
+    """AWS is not as the plan found it: only the rest of an interrupted apply may go on."""
+    return evidence.shown is not None and evidence.shown.live != plan.live_fingerprint
+
+
+_CHANGED = ("AWS changed since the plan was shown{why}; push a commit or re-run the pull request's "
+            "plan job to show the new plan, and merge again")
+
+
+def resume_refusals(shown: PlanMarker, pull: PullRequest, text: str | None, plan: Plan) -> list[str]:
+    if text is None or not shown.changes:
+        return [_CHANGED.format(why="")]
+    try:
+        record = parse_record(text)
+    except ValueError as exc:
+        return [f"the approval record of this merge is damaged ({exc}); nothing was changed"]
+    if (record.pull, record.merge, record.head) != (pull.number, pull.merge_commit_sha, shown.head) \
+            or record.repository != shown.repository or record.digest != shown.changes \
+            or digest(record.keys) != record.digest:
+        return ["the approval record of this merge does not match the plan comment (tampered with?)"]
+    left = unapproved(plan, record.keys)
+    if left:
+        names = ", ".join("`" + a.replace("`", "'") + "`" for a in left[:10])
+        names += " ..." if len(left) > 10 else ""
+        return [_CHANGED.format(why=f", and the plan now holds changes that were not approved: {names}")]
+    return []
+
+
+def refusals(evidence: Evidence, plan: Plan, bot_login: str) -> list[str]:
+    """Every reason to refuse the apply; empty means go."""
+    if not evidence.pull.merged:
+        return [f"pull request #{evidence.pull.number} is not merged"]
+    return approval_refusals(evidence.pull, evidence.reviews, bot_login) + plan_refusals(evidence, plan)
+
+
+def gather(port: GitHubPort, pull: PullRequest, bot_login: str, store: RecordStore | None = None) -> Evidence:
+    comment = find_plan_comment(port.comments(pull.number), bot_login)
+    shown = parse_marker(comment.body) if comment else None
+    record = load_record(store, pull.merge_commit_sha) if store and pull.merge_commit_sha else None
+    return Evidence(pull, tuple(port.reviews(pull.number)), shown, record)
+
+
+def refusal_comment(sha: str, reasons: Sequence[str]) -> str:
+    lines = "\n".join(f"- {r}" for r in reasons)
+    return (f"**Apply refused** for `{sha[:12]}`: nothing was changed in AWS.\n\n{lines}\n\n"
+            "Fix the cause and merge a new pull request (or re-run the apply workflow).")

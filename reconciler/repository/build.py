@@ -1,0 +1,83 @@
+"""Plain values that passed every check -> the frozen model (reconciler.model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yaml.nodes import MappingNode
+
+from reconciler import model
+from reconciler.repository.parse import Parsed, locate
+from reconciler.repository.policy_rules import policy_type
+from reconciler.repository.rules import RepositoryFiles, account_metadata, full_tags, ou_entries
+
+# Model field names that differ from the YAML keys; field_sources holds both spellings.
+_ALIASES = {"account_name": "name", "tags": "extra_tags"}
+
+
+def build_organization(files: RepositoryFiles) -> model.Organization:
+    assert files.organization is not None
+    org = files.organization.data
+    ous = [
+        model.OrganizationalUnit(
+            path=path, tags=tags, source=_source(files.organization, ("organizational_units", i))
+        )
+        for i, path, tags in ou_entries(org)
+    ]
+    return model.Organization(
+        management_account_id=org["management_account_id"],
+        home_region=org.get("home_region", "us-east-1"),
+        policy_types=frozenset(org.get("policy_types", [])),
+        ous=tuple(sorted(ous, key=lambda o: (o.depth, o.path))),
+        accounts=tuple(sorted((_account(a) for a in files.accounts), key=lambda a: a.name)),
+        policies=tuple(sorted((_policy(p) for p in files.policies), key=lambda p: p.name)),
+        reconcile=model.ReconcileSettings(**org.get("reconcile", {})),
+        guardrails=model.Guardrails(**org.get("guardrails", {})),
+        quotas=model.Quotas(**org.get("quotas", {})),
+        source=model.Source(files.organization.path),
+    )
+
+
+def _source(parsed: Parsed, keypath: tuple[str | int, ...]) -> model.Source:
+    line, column = locate(parsed.node, keypath)
+    return model.Source(parsed.path, line, column)
+
+
+def _field_sources(parsed: Parsed) -> dict[str, model.Source]:
+    assert isinstance(parsed.node, MappingNode)
+    sources = {
+        key.value: model.Source(parsed.path, value.start_mark.line + 1, value.start_mark.column + 1)
+        for key, value in parsed.node.value
+    }
+    sources.update({_ALIASES[k]: s for k, s in sources.items() if k in _ALIASES})
+    return sources
+
+
+def _account(parsed: Parsed) -> model.Account:
+    data: dict[str, Any] = parsed.data
+    return model.Account(
+        name=data["account_name"],
+        email=data["email"],
+        ou=data["ou"],
+        account_id=data.get("account_id"),
+        created_by=data.get("created_by"),
+        **account_metadata(data),
+        extra_tags=dict(data.get("tags", {})),
+        tags=full_tags(data),
+        source=model.Source(parsed.path),
+        field_sources=_field_sources(parsed),
+    )
+
+
+def _policy(parsed: Parsed) -> model.Policy:
+    data: dict[str, Any] = parsed.data
+    return model.Policy(
+        name=data["name"],
+        type=policy_type(data),
+        description=data.get("description", ""),
+        document=data.get("document"),
+        targets=frozenset(data.get("targets", [])),
+        aws_managed=data.get("aws_managed", False),
+        source=model.Source(parsed.path),
+        field_sources=_field_sources(parsed),
+    )
