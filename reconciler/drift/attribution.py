@@ -23,8 +23,8 @@ from datetime import datetime
 from typing import Any
 
 from reconciler.drift.pull_request_text import Attribution
-from reconciler.drift.read import lookup_events
 from reconciler.live.calls import AwsCalls
+from reconciler.live.cloudtrail import lookup_events
 
 # A role's session (arn:aws:sts::1234:assumed-role/Name/session) and the role (arn:aws:iam::1234:
 # role/path/Name): the parts that name the role, which is what a session acts for.

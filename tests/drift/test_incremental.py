@@ -7,7 +7,7 @@ from typing import Any
 
 from drift_world import INTRUDER, World, ou_id
 
-from reconciler.drift.read import touched
+from reconciler.live.cloudtrail import touched
 
 
 def _calls(world: World, before: dict[str, int]) -> dict[str, int]:
