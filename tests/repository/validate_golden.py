@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "golden"
 BASE = GOLDEN / "_base"
 CASE_FILES = {"expected.txt", "remove.txt"}
 ACCOUNT = (BASE / "accounts" / "app-prod.yaml").read_bytes()

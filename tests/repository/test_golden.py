@@ -25,6 +25,6 @@ def test_golden_case(name: str, tmp_path: Path) -> None:
 
 def test_corpus_is_large_enough() -> None:
     assert (
-        len([c for c in cases() if (Path(__file__).parent.parent / "golden" / c / "expected.txt").exists()])
+        len([c for c in cases() if (Path(__file__).parent / "golden" / c / "expected.txt").exists()])
         >= 40
     )
