@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Creates .venv and installs the project with its simulators and dev tools. Safe to re-run: it
-# reinstalls only when pyproject.toml changed since the last install.
+# Creates .venv and installs the project with its simulators and dev tools, at the versions locked
+# in requirements-dev.lock (hashes checked). Safe to re-run: it reinstalls only when pyproject.toml
+# or the lock file changed since the last install.
+#
+# uv installs the locked set in seconds; the bootstrap installs uv itself from the package registry
+# into .venv/.uv (or uses one on PATH). If uv cannot be had or fails, pip installs the same lock
+# file (a minute or two). RECONCILER_INSTALLER=pip forces pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+UV_VERSION=0.13.9
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -15,14 +21,40 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
-if [ ! -f "$stamp" ]; then
-  log=.venv/install.log
-  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e '.[sim,dev]'; } >"$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    echo "bootstrap: installing the project failed; the full log is in $log" >&2
-    exit 1
+stamp=.venv/.installed-$(cat pyproject.toml requirements-dev.lock | sha256sum | cut -c1-16)
+[ -f "$stamp" ] && exit 0
+
+log=.venv/install.log
+: >"$log"
+find_uv() {
+  [ "${RECONCILER_INSTALLER:-}" = pip ] && return 1
+  if command -v uv >/dev/null 2>&1; then command -v uv; return 0; fi
+  if [ ! -x .venv/.uv/bin/uv ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --target .venv/.uv \
+      "uv==$UV_VERSION" >>"$log" 2>&1 || return 1
   fi
-  rm -f .venv/.installed-*
-  touch "$stamp"
+  echo "$PWD/.venv/.uv/bin/uv"
+}
+with_uv() {
+  "$1" pip install --python .venv/bin/python --require-hashes -r requirements-dev.lock &&
+    "$1" pip install --python .venv/bin/python --no-deps -e .
+}
+with_pip() {
+  .venv/bin/python -m pip install --disable-pip-version-check --require-hashes -r requirements-dev.lock &&
+    .venv/bin/python -m pip install --disable-pip-version-check --no-deps -e .
+}
+installed=""
+if uv=$(find_uv) && with_uv "$uv" >>"$log" 2>&1; then
+  installed=uv
+  echo "$uv" >.venv/.uv-path
+else
+  rm -f .venv/.uv-path
+  if with_pip >>"$log" 2>&1; then installed=pip; fi
 fi
+if [ -z "$installed" ]; then
+  tail -n 40 "$log" >&2
+  echo "bootstrap: installing the project failed; the full log is in $log" >&2
+  exit 1
+fi
+rm -f .venv/.installed-*
+touch "$stamp"
