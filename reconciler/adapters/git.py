@@ -1,5 +1,5 @@
-"""The git port: reading files at a revision and committing files on a branch without touching
-the user's checkout.
+"""The git adapter (the port is reconciler.apply.writeback.GitRepository): reading files at a
+revision and committing files on a branch without touching the user's checkout.
 
 The write-back commit is built with plumbing (a private index file, write-tree, commit-tree,
 update-ref), so the user's current branch, index and working tree are never switched or staged.
