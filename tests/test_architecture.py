@@ -71,6 +71,8 @@ WRONG = [
     ("apply/writeback.py", "import git", {ADAPTERS_ONLY}),
     # The drift decision reaching GitHub through the adapter.
     ("drift/detect.py", "from reconciler.adapters import github", {STAGES, PURE}),
+    # The apply gate's decision calling PyGithub itself.
+    ("pullrequests/gate.py", "import github", {PURE, ADAPTERS_ONLY}),
 ]
 
 
