@@ -1,5 +1,8 @@
 """The real parts of a reconcile run, wired together: the repository, AWS (live reader, apply,
-CloudTrail), GitHub (pull requests, issues, the state ref) and the audit log."""
+CloudTrail), GitHub (pull requests, issues, the state ref) and the audit log.
+
+The run itself is reconciler.drift.run, which sees only ports; this is where the `reconcile`
+command builds the adapters behind them."""
 
 from __future__ import annotations
 
