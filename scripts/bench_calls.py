@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from orgsim.testing import OrgSim
 from reconciler.adapters.aws import AwsClient
-from reconciler.adapters.aws_rates import RateLimiter
+from reconciler.adapters.pacing import RateLimiter
 
 ANSWER = json.dumps({"Tags": [{"Key": "environment", "Value": "production"}]}).encode()
 

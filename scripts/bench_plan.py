@@ -27,7 +27,7 @@ from generate_org import generate as generate_org  # noqa: E402 - scripts/ is on
 
 from orgsim.testing import OrgSim  # noqa: E402
 from reconciler.adapters.aws import AwsClient  # noqa: E402
-from reconciler.adapters.aws_rates import rate_for  # noqa: E402
+from reconciler.adapters.pacing import rate_for  # noqa: E402
 from reconciler.live.read import read_organization  # noqa: E402
 from reconciler.live.scope import scope_for  # noqa: E402
 from reconciler.model import ROOT as ROOT_TARGET  # noqa: E402

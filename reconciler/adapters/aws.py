@@ -1,10 +1,11 @@
-"""The AWS adapter: every boto3 call the product makes goes through `AwsClient.call`, which
-implements the stages' port (reconciler.live.calls.AwsCalls).
+"""The AWS adapter: every boto3 call the stages make goes through `AwsClient.call`, which
+implements their port (reconciler.live.calls.AwsCalls).
 
-One place paces calls (a token bucket per operation), counts them (benchmarks, progress), wraps
-botocore's exceptions in `AwsError` with the cause chained, and keeps credentials out of every
-message. Sessions come from an injected factory, so boto3's own configuration (AWS_PROFILE,
-AWS_REGION, AWS_ENDPOINT_URL, ...) applies unchanged.
+One place paces calls (a token bucket per operation, reconciler.adapters.pacing), counts them
+(benchmarks, progress), wraps botocore's exceptions in `AwsError` with the cause chained, and keeps
+credentials out of every message. Sessions come from an injected factory, so boto3's own
+configuration (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...) applies unchanged. The one call
+outside the port is `caller_identity` (STS), which a reconcile run makes at most once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from reconciler.adapters.aws_rates import RateLimiter
+from reconciler.adapters.pacing import RateLimiter
+from reconciler.drift.attribution import CallerIdentity
 from reconciler.errors import AwsError
 from reconciler.live.calls import Response
 
@@ -140,3 +142,17 @@ def _snake(operation: str) -> str:
     for char in operation[1:]:
         out.append(f"_{char.lower()}" if char.isupper() else char)
     return "".join(out)
+
+
+def caller_identity(session: boto3.Session) -> CallerIdentity:
+    """The identity behind `session`'s credentials (one STS call), so that drift attribution can leave
+    the reconciler's own calls out of "who changed it". GetCallerIdentity needs no IAM permission."""
+    try:
+        sts = session.client("sts", region_name=session.region_name or "us-east-1")
+        found = sts.get_caller_identity()
+        credentials = session.get_credentials()
+    except ClientError as exc:
+        raise aws_error("GetCallerIdentity", exc) from exc
+    except BotoCoreError as exc:
+        raise AwsError(f"GetCallerIdentity failed: {exc}") from exc
+    return CallerIdentity(str(found["Arn"]), credentials.access_key if credentials else None)

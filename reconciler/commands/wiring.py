@@ -13,9 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.adapters.aws import AwsClient, default_session
-from reconciler.adapters.aws_identity import caller_identity
-from reconciler.adapters.github_drift import DriftGitHubClient
+from reconciler.adapters.aws import AwsClient, caller_identity, default_session
+from reconciler.adapters.github import DriftGitHubClient
 from reconciler.apply.applier import Applier
 from reconciler.apply.audit import DEFAULT_PATH, AuditLog
 from reconciler.apply.organizations import OrganizationsWriter
