@@ -145,8 +145,9 @@ def _snake(operation: str) -> str:
 
 
 def caller_identity(session: boto3.Session) -> CallerIdentity:
-    """The identity behind `session`'s credentials (one STS call), so that drift attribution can leave
-    the reconciler's own calls out of "who changed it". GetCallerIdentity needs no IAM permission."""
+    """The identity behind `session`'s credentials (one STS call), so that drift attribution can
+    leave the reconciler's own calls out of "who changed it". GetCallerIdentity needs no IAM
+    permission, so the least-privilege role works unchanged."""
     try:
         sts = session.client("sts", region_name=session.region_name or "us-east-1")
         found = sts.get_caller_identity()

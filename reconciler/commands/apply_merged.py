@@ -1,12 +1,12 @@
 """`reconciler apply-merged`: the apply workflow's one step, after a push to main.
 
 It applies only a merged pull request that someone other than its author approved, and only the
-plan that was shown on it (reconciler.pullrequests.gate); a refusal changes nothing, exits 1 and is explained
-on the pull request. Before its first AWS call it stores what was approved (reconciler.pullrequests.approval),
-so a re-run after a crash can finish the approved changes and nothing else. New account ids go
-back as a pull request (reconciler.pullrequests.writeback), also when the run fails part-way. A separate
-command rather than flags on `apply`, so that the local `apply` stays free of GitHub and this one
-has no interactive or --plan paths to misuse.
+plan that was shown on it (reconciler.pullrequests.gate); a refusal changes nothing, exits 1 and
+is explained on the pull request. Before its first AWS call it stores what was approved
+(reconciler.pullrequests.approval), so a re-run after a crash can finish the approved changes and
+nothing else. New account ids go back as a pull request (reconciler.pullrequests.writeback), also
+when the run fails part-way. A separate command rather than flags on `apply`, so that the local
+`apply` stays free of GitHub and this one has no interactive or --plan paths to misuse.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ shown on it: same merged tree (repository fingerprint), same AWS (live fingerpri
 set (the marker's digest).
 
 A re-run of an apply that died half-way finds AWS changed by its own earlier run. It may go on only
-with the approval record the first run stored (reconciler.pullrequests.approval), and only when the record
-matches the plan comment and every change left is one the record approves.
+with the approval record the first run stored (reconciler.pullrequests.approval), and only when
+the record matches the plan comment and every change left is one the record approves.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The desired-state repository loader: every file parsed and schema-checked, every cross-file rule
 run, all problems reported at once; an Organization only when there are none.
 
-The fast path is libyaml plus validators compiled once (reconciler.repository.schema); positions come from the
-node tree libyaml builds anyway, so a problem's line and column cost nothing extra to find.
+The fast path is libyaml plus validators compiled once (reconciler.repository.schema); positions
+come from the node tree libyaml builds anyway, so a problem's line and column cost nothing extra to
+find.
 """
 
 from __future__ import annotations
