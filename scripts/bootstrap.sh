@@ -3,12 +3,12 @@
 # in requirements-dev.lock (hashes checked). Safe to re-run: it reinstalls only when pyproject.toml
 # or the lock file changed since the last install.
 #
-# uv installs the locked set in seconds; the bootstrap installs uv itself from the package registry
-# into .venv/.uv (or uses one on PATH). If uv cannot be had or fails, pip installs the same lock
-# file (a minute or two). RECONCILER_INSTALLER=pip forces pip.
+# uv installs the locked set in seconds. uv is itself a locked dev dependency: the bootstrap takes
+# its entry from the lock and pip installs it, hashes checked, into .venv/.uv (a uv on PATH is used
+# as it is). If uv cannot be had or fails, pip installs the same lock file (a minute or two).
+# RECONCILER_INSTALLER=pip forces pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-UV_VERSION=0.13.9
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -30,9 +30,13 @@ find_uv() {
   [ "${RECONCILER_INSTALLER:-}" = pip ] && return 1
   if command -v uv >/dev/null 2>&1; then command -v uv; return 0; fi
   if [ ! -x .venv/.uv/bin/uv ]; then
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --target .venv/.uv \
-      "uv==$UV_VERSION" >>"$log" 2>&1 || return 1
+    # uv's entry of the lock: its `uv==` line and the indented hash lines under it.
+    awk '/^uv==/ {keep=1; print; next} keep && /^[[:space:]]/ {print; next} {keep=0}' \
+      requirements-dev.lock >.venv/uv.lock.txt
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+      --target .venv/.uv -r .venv/uv.lock.txt >>"$log" 2>&1 || return 1
   fi
+  [ -x .venv/.uv/bin/uv ] || return 1
   echo "$PWD/.venv/.uv/bin/uv"
 }
 with_uv() {
@@ -46,9 +50,7 @@ with_pip() {
 installed=""
 if uv=$(find_uv) && with_uv "$uv" >>"$log" 2>&1; then
   installed=uv
-  echo "$uv" >.venv/.uv-path
 else
-  rm -f .venv/.uv-path
   if with_pip >>"$log" 2>&1; then installed=pip; fi
 fi
 if [ -z "$installed" ]; then

@@ -7,8 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-uv=$(cat .venv/.uv-path 2>/dev/null || true)
-[ -n "$uv" ] && [ -x "$uv" ] || { echo "lock: uv is needed to refresh the lock files; bootstrap could not install it" >&2; exit 1; }
+uv=.venv/bin/uv   # uv is a locked dev dependency, so the bootstrap installed it either way
 common=(pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
         --custom-compile-command scripts/lock.sh "$@")
 "$uv" "${common[@]}" -o requirements.lock
