@@ -25,5 +25,10 @@ def command(output: Path) -> None:
     if report.defaulted:
         click.echo(f"{report.defaulted} accounts lack some metadata tags: defaults were written, "
                    "marked with a comment; review them before the first apply", err=True)
+    if report.adopted:
+        click.echo(f"the first apply will tag {report.adopted} accounts with the reconciler's own tags "
+                   "(managed-by=reconciler and the metadata tags their files set), which AWS does not "
+                   "have yet: they mark an account as managed and carry its metadata; `reconciler plan` "
+                   "shows them as one Adoption group", err=True)
     click.echo(f"imported {report.accounts} accounts, {report.ous} OUs and {report.policies} policies "
                f"into {show_path(output)}")

@@ -23,6 +23,7 @@ from reconciler.model import (
     COMPLIANCE_SCOPES,
     ENVIRONMENTS,
     LIFECYCLE_STATES,
+    RESERVED_TAG_KEYS,
     ROOT,
     WORKLOAD_TYPES,
     Account,
@@ -48,6 +49,7 @@ class ImportReport:
     ous: int = 0
     renamed: list[str] = field(default_factory=list)  # "live name -> file name"
     defaulted: int = 0  # accounts with at least one defaulted field
+    adopted: int = 0  # accounts that lack some of the reconciler's own tags: the first apply adds them
 
 
 def normalise(name: str, fallback: str) -> str:
@@ -97,6 +99,7 @@ def _write(live: Organization, out: Path) -> ImportReport:
         (out / "accounts" / f"{name}.yaml").write_text(text, encoding="utf-8")
         report.accounts += 1
         report.defaulted += defaulted
+        report.adopted += not RESERVED_TAG_KEYS <= set(account.tags)
     by_live_name = {a.name: names[str(a.account_id)] for a in live.accounts if a.account_id in names}
     for policy in live.policies:
         if policy.aws_managed:

@@ -44,3 +44,20 @@ def test_import_refuses_a_directory_with_files(org: Any, cli: Any, tmp_path: Pat
     done = cli("import", "--output", str(tmp_path))
     assert done.returncode == 1 and "not empty" in done.stderr
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_import_of_untagged_accounts_plans_one_adoption_group(org: Any, cli: Any, tmp_path: Path) -> None:
+    for n in range(4):
+        create_account(org, f"team{n}@example.com", f"team-{n}-dev")
+    out = tmp_path / "imported"
+    done = cli("import", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "the first apply will tag 4 accounts with the reconciler's own tags" in done.stderr
+    shown = cli("plan", "--repo", str(out))
+    assert shown.returncode == 0, shown.stderr
+    assert "Adoption: 4 accounts only gain the reconciler's own tags" in shown.stdout
+    assert "Changes, in the order apply makes them" not in shown.stdout  # nothing else changes
+    assert "The other 3:" in shown.stdout
+    assert "Plan: 0 to create, 4 to update (4 of them adoption), 0 to delete." in shown.stdout
+    as_json = cli("plan", "--repo", str(out), "--format", "json")
+    assert as_json.stdout.count('"address": "account.team-') == 4  # the plan keeps every change

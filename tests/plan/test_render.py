@@ -156,3 +156,50 @@ def test_long_change_bodies_are_folded() -> None:
     text = render_markdown(folded)
     assert "<details><summary>" in text and "\n\n```diff\n+ type" in text and text.count("</details>") == 1
     assert render_text(folded).count('"Sid": "S') == 10
+
+
+def _adopt(name: str, before: dict[str, str] | None = None, extra: dict[str, str] | None = None) -> Change:
+    before = before or {}
+    after = {**before, "managed-by": "reconciler", "environment": "dev", **(extra or {})}
+    return Change(f"account.{name}", "account", "update", changed=("tags",),
+                  before={"name": name, "tags": before}, after={"name": name, "tags": after})
+
+
+ADOPTING = Plan(changes=(
+    Change("ou.Work", "ou", "create", after={"path": "Work", "tags": {}}),
+    _adopt("a1", {"team": "x"}), _adopt("a2"), _adopt("a3"),
+    _adopt("not-adoption-extra", extra={"team": "y"}),          # gains a tag of its own
+    _adopt("not-adoption-changed", {"environment": "prod"}),    # alters one it has
+))
+
+
+def test_accounts_that_only_gain_reconciler_tags_are_one_group() -> None:
+    text = render_text(ADOPTING)
+    head, group = text.split("Adoption: 3 accounts", 1)
+    assert "+ ou.Work" in head
+    assert "account.not-adoption-extra" in head and "account.not-adoption-changed" in head
+    assert "account.a1" not in head and "~ account.a1 (tags)" in group
+    assert "The other 2:\n    account.a2, account.a3\n" in group
+    assert text.endswith("Plan: 1 to create, 5 to update (3 of them adoption), 0 to delete.\n")
+    markdown = render_markdown(ADOPTING)
+    assert "#### Adoption" in markdown and "<summary>The other 2 accounts</summary>" in markdown
+    assert "account\\.a3" in markdown
+
+
+def test_a_few_adoptions_are_listed_like_any_change() -> None:
+    plan = Plan(changes=(_adopt("a1"), _adopt("a2")))
+    assert "Adoption" not in render_text(plan).split("Plan:")[0]
+    assert "~ account.a1 (tags)" in render_text(plan)
+
+
+def test_adoption_group_survives_the_comment_size_limit() -> None:
+    adoptions = tuple(_adopt(f"acct-{n:04d}") for n in range(3000))
+    alone = render_markdown(Plan(changes=adoptions), max_chars=4000)  # without the names
+    assert len(alone) <= 4000 and "3000 accounts only gain" in alone and "acct\\-2999" not in alone
+    ous = tuple(Change(f"ou.Unit{n}", "ou", "create", after={"path": f"Unit{n}", "tags": {}})
+                for n in range(500))
+    crowded = render_markdown(Plan(changes=ous + adoptions), max_chars=4000)  # one line a change
+    assert len(crowded) <= 4000
+    assert "- Adoption: 3000 accounts only gain the reconciler's own tags" in crowded
+    assert "more changes; run `reconciler plan`" in crowded
+    assert crowded.rstrip().endswith("(3000 of them adoption), 0 to delete.")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import json
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reconciler.plan.adoption import group
 from reconciler.plan.changes import Change, Plan, Unmanaged
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
@@ -53,7 +54,9 @@ def summary_line(plan: Plan) -> str:
     if plan.empty:
         return "No changes. The organization matches the repository."
     counts = plan.summary()
-    return f"Plan: {counts['create']} to create, {counts['update']} to update, {counts['delete']} to delete."
+    adoptions = len(group(plan.changes).adoptions)
+    updates = f"{counts['update']} to update" + (f" ({adoptions} of them adoption)" if adoptions else "")
+    return f"Plan: {counts['create']} to create, {updates}, {counts['delete']} to delete."
 
 
 def detail(change: Change) -> list[str]:
@@ -110,6 +113,19 @@ def pretty(document: Any) -> list[str]:
 def document_diff(before: Any, after: Any) -> list[str]:
     diff = difflib.unified_diff(pretty(before), pretty(after), lineterm="", n=3)
     return [line for line in diff if not line.startswith(("---", "+++"))]
+
+
+def names_wrapped(changes: Sequence[Change], width: int = 100) -> list[str]:
+    """The changes' addresses, comma-separated, in lines of about `width` characters."""
+    lines: list[str] = []
+    line = ""
+    for change in changes:
+        word = safe(change.address)
+        if line and len(line) + len(word) + 2 > width:
+            lines.append(line + ",")
+            line = ""
+        line = f"{line}, {word}" if line else word
+    return [*lines, line] if line else lines
 
 
 def unmanaged_label(item: Unmanaged) -> str:

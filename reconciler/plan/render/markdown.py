@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 
+from reconciler.plan.adoption import group, title
 from reconciler.plan.changes import Change, Plan
 from reconciler.plan.render.lines import SYMBOLS, detail, header_suffix, safe, summary_line, unmanaged_label
 
@@ -61,12 +62,25 @@ def _block(change: Change) -> str:
 
 def _compose(plan: Plan, detailed: bool) -> str:
     parts = [TITLE]
-    if plan.changes and detailed:
-        parts += [_block(c) for c in plan.changes]
-    elif plan.changes:
-        parts += ["\n".join(f"- {change_title(c)}" for c in plan.changes), NO_DETAIL]
+    grouped = group(plan.changes)
+    if grouped.listed and detailed:
+        parts += [_block(c) for c in grouped.listed]
+    elif grouped.listed:
+        parts += ["\n".join(f"- {change_title(c)}" for c in grouped.listed), NO_DETAIL]
+    if grouped.adoptions:
+        parts.append(_adoption(grouped.adoptions, detailed))
     parts += _tail(plan)
     return "\n\n".join(parts) + "\n"
+
+
+def _adoption(adoptions: tuple[Change, ...], detailed: bool) -> str:
+    example, *others = adoptions
+    text = f"#### Adoption\n\n{md_text(title(len(adoptions)))}\n\n"
+    if not detailed:
+        return text + change_title(example)
+    names = md_text(", ".join(c.address for c in others))
+    return (text + _block(example) + f"\n\n<details><summary>The other {len(others)} accounts</summary>"
+            f"\n\n{names}\n\n</details>")
 
 
 def _tail(plan: Plan) -> list[str]:
@@ -88,15 +102,18 @@ def _within(plan: Plan, max_chars: int) -> str:
     if plan.notes:
         counts.append(f"{len(plan.notes)} notes are left out; run `reconciler plan` to read them.")
     tail = "\n\n".join([*counts, summary_line(plan)]) + "\n"
+    grouped = group(plan.changes)
     lines: list[str] = []
-    used = len(TITLE) + len(tail) + 200  # room for the separators and the "more" line
-    for change in plan.changes:
+    if grouped.adoptions:
+        lines.append(f"- Adoption: {len(grouped.adoptions)} accounts only gain the reconciler's own tags")
+    used = len(TITLE) + len(tail) + 200 + sum(len(line) for line in lines)  # + separators, "more"
+    for change in grouped.listed:
         line = f"- {change_title(change)}"
         if used + len(line) + 1 > max_chars:
             break
         lines.append(line)
         used += len(line) + 1
-    more = len(plan.changes) - len(lines)
+    more = len(grouped.listed) - (len(lines) - bool(grouped.adoptions))
     if more:
         lines.append(f"- … and {more} more changes; run `reconciler plan` to see them all.")
     text = "\n\n".join([TITLE, "\n".join(lines), tail.rstrip("\n")]) + "\n"

@@ -6,8 +6,9 @@ All renderers are pure functions from a Plan to a string; only the commands prin
 
 from __future__ import annotations
 
-from reconciler.plan.changes import Plan
-from reconciler.plan.render.lines import detail, header, safe, summary_line, unmanaged_label
+from reconciler.plan.adoption import group, title
+from reconciler.plan.changes import Change, Plan
+from reconciler.plan.render.lines import detail, header, names_wrapped, safe, summary_line, unmanaged_label
 
 UNMANAGED_TITLE = "Unmanaged (in AWS, not in the repository; reported, never changed by a plan):"
 NOTES_TITLE = "Notes (the repository asks for something AWS cannot do through this tool):"
@@ -15,11 +16,17 @@ NOTES_TITLE = "Notes (the repository asks for something AWS cannot do through th
 
 def render_text(plan: Plan) -> str:
     lines: list[str] = []
-    if plan.changes:
+    grouped = group(plan.changes)
+    if grouped.listed:
         lines.append("Changes, in the order apply makes them:")
-        for change in plan.changes:
-            lines.append("  " + header(change))
-            lines += ["      " + line for line in detail(change)]
+        for change in grouped.listed:
+            lines += _change(change)
+        lines.append("")
+    if grouped.adoptions:
+        example, *others = grouped.adoptions
+        lines += [title(len(grouped.adoptions)), *_change(example)]
+        lines.append(f"  The other {len(others)}:")
+        lines += ["    " + line for line in names_wrapped(others)]
         lines.append("")
     if plan.unmanaged:
         lines.append(UNMANAGED_TITLE)
@@ -31,3 +38,7 @@ def render_text(plan: Plan) -> str:
         lines.append("")
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
+
+
+def _change(change: Change) -> list[str]:
+    return ["  " + header(change), *("      " + line for line in detail(change))]
