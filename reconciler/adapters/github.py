@@ -16,6 +16,7 @@ from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest as GhPull
 from github.Repository import Repository
 
+from reconciler.doctor.github import NotAllowed, Protection
 from reconciler.errors import GitHubError
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.port import Comment, Issue, PullRequest, Review
@@ -289,3 +290,40 @@ class DriftGitHubClient(GitHubClient):
             parent = self._repo.get_git_commit(ref.object.sha)
             commit = self._repo.create_git_commit(message, tree, [parent])
             ref.edit(commit.sha, force=True)
+
+
+class DoctorGitHubClient(DriftGitHubClient):
+    """What `reconciler doctor` reads (reconciler.doctor.github.DoctorGitHub): labels, the default
+    branch's protection and the Actions workflow permissions, as GitHub's REST API returns them."""
+
+    def label_names(self) -> set[str]:
+        return call_github("list labels", lambda: {label.name for label in self._repo.get_labels()})
+
+    def _get(self, path: str, doing: str) -> dict[str, Any] | None:
+        """The JSON at the repository's `path`; None for "not protected"; NotAllowed for 403/404."""
+        try:
+            _, data = self._repo.requester.requestJsonAndCheck("GET", f"{self._repo.url}/{path}")
+        except GithubException as exc:
+            message = exc.data.get("message", "") if isinstance(exc.data, dict) else ""
+            if exc.status == 404 and "not protected" in str(message).lower():
+                return None
+            if exc.status in (403, 404):
+                raise NotAllowed(str(message)) from exc
+            raise GitHubError(f"GitHub refused to {doing}: HTTP {exc.status} {message}".rstrip()) from exc
+        except requests.RequestException as exc:
+            raise GitHubError(f"cannot reach GitHub to {doing}: {type(exc).__name__}") from exc
+        return data if isinstance(data, dict) else {}
+
+    def branch_protection(self, branch: str) -> Protection | None:
+        data = self._get(f"branches/{branch}/protection", f"read {branch}'s protection")
+        if data is None:
+            return None
+        reviews = data.get("required_pull_request_reviews") or {}
+        checks = data.get("required_status_checks") or {}
+        names = [*(checks.get("contexts") or []), *(c.get("context") for c in checks.get("checks") or [])]
+        return Protection(int(reviews.get("required_approving_review_count") or 0),
+                          bool(reviews.get("dismiss_stale_reviews")), tuple(str(n) for n in names if n))
+
+    def actions_can_create_pull_requests(self) -> bool:
+        data = self._get("actions/permissions/workflow", "read the Actions workflow permissions") or {}
+        return bool(data.get("can_approve_pull_request_reviews"))

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "import_",
     "reconcile",
     "apply_merged",
+    "doctor",
 )
 
 
