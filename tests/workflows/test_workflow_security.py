@@ -53,12 +53,14 @@ def test_validate_reports_as_annotations() -> None:
     assert "reconciler validate --format github" in runs
 
 
-@pytest.mark.parametrize("name", ["apply.yml", "reconcile.yml"])
-def test_aws_writers_share_one_queue_and_run_protected(name: str) -> None:
+@pytest.mark.parametrize(("name", "environment"),
+                         [("apply.yml", "production"), ("reconcile.yml", "reconcile")])
+def test_aws_writers_share_one_queue_and_run_protected(name: str, environment: str) -> None:
     wf = workflow(name)
     assert wf["concurrency"] == {"group": "reconciler-aws", "cancel-in-progress": False}
     (job,) = wf["jobs"].values()
-    assert job["environment"] == "production"
+    # reconcile has an environment of its own: production's reviewers must not hold a scheduled run
+    assert job["environment"] == environment
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["ref"] == "main"
 
@@ -117,6 +119,10 @@ def _job_default_permissions(wf: dict[str, Any]) -> None:
     del wf["jobs"]["validate"]["permissions"]
 
 
+def _outlive_the_session(wf: dict[str, Any]) -> None:
+    wf["jobs"]["plan"]["timeout-minutes"] = 120  # the plan role's session stays STS's one hour
+
+
 MUTATIONS: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_add_target, "dangerous-trigger"),
     (_unpin, "unpinned"),
@@ -126,6 +132,7 @@ MUTATIONS: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_oidc_everywhere, "id-token"),
     (_write_all, "permissions"),
     (_job_default_permissions, "permissions"),
+    (_outlive_the_session, "session"),
 ]
 
 

@@ -76,6 +76,19 @@ def _check_job(workflow: Mapping[str, Any], job: Mapping[str, Any]) -> Iterator[
         yield f"fork-credentials: a pull_request job with credentials needs `if: {SAME_REPO}`"
     for step in steps(job):
         yield from _check_step(step)
+    yield from _check_session(job)
+
+
+def _check_session(job: Mapping[str, Any]) -> Iterator[str]:
+    """AWS credentials that expire before the job may: STS's default session is one hour."""
+    for step in steps(job):
+        if not str(step.get("uses", "")).startswith(AWS_ACTION):
+            continue
+        seconds = int((step.get("with") or {}).get("role-duration-seconds") or 3600)
+        timeout = int(job.get("timeout-minutes") or 360) * 60
+        if seconds < timeout:
+            yield (f"session: the role session ({seconds} s) ends before the job's timeout ({timeout} s); "
+                   "set role-duration-seconds")
 
 
 def _check_step(step: Mapping[str, Any]) -> Iterator[str]:
