@@ -121,6 +121,8 @@ class ReconcileSettings:
     enabled: bool = True
     unmanaged_accounts: str = "import_pr"  # ignore | report | import_pr
     unmanaged_policies: str = "report"  # ignore | report | import_pr | detach
+    # New pull requests and issues one run may open; the rest wait for the next runs.
+    max_pull_requests_per_run: int = 30
 
 
 @dataclass(frozen=True)

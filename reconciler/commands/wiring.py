@@ -23,7 +23,7 @@ from reconciler.drift.detect import Drift, detect
 from reconciler.drift.files import account_files, import_files_for
 from reconciler.drift.pull_request_text import Attribution
 from reconciler.drift.read import read_live
-from reconciler.drift.remediate import Context, Files, applier_reverter
+from reconciler.drift.remediate import Budget, Context, Files, applier_reverter
 from reconciler.drift.run import Report, run
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
@@ -62,6 +62,7 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
         revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit)),
         files_for=lambda d: _files(d, drifts, desired, root),
         who=lambda d: _who(client, d, since, identity),
+        budget=Budget(desired.reconcile.max_pull_requests_per_run),
     )
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)

@@ -9,7 +9,7 @@ port, so tests can also drive this with plain values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from reconciler.drift.detect import Drift
@@ -25,7 +25,9 @@ from reconciler.errors import ReconcilerError
 from reconciler.plan.changes import Change, Plan
 from reconciler.pullrequests.port import PullRequest
 
-Remediation = Literal["reverted", "pull_request", "reported", "skipped"]
+# "deferred": a pull request was due, but the run had opened as many as it may (Budget); the drift
+# stays open and a later run opens it.
+Remediation = Literal["reverted", "pull_request", "reported", "skipped", "deferred"]
 Files = dict[str, str | None]  # repository path -> new text, or None to delete it
 
 
@@ -55,6 +57,24 @@ class Outcome:
         return self.remediation in ("reverted", "pull_request") and self.error is None
 
 
+class Budget:
+    """How many new pull requests and issues one run may still open. GitHub limits
+    content-creating requests (about 80 a minute, 500 an hour), and a mass drift must not turn
+    into hundreds of pull requests at once: past the cap, drifts wait for the next runs."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.opened = 0
+        self.deferred = 0
+
+    def take(self) -> bool:
+        if self.limit is not None and self.opened >= self.limit:
+            self.deferred += 1
+            return False
+        self.opened += 1
+        return True
+
+
 @dataclass(frozen=True)
 class Context:
     github: DriftGitHub
@@ -62,6 +82,7 @@ class Context:
     files_for: Callable[[Drift], Files]  # the repository edit a pull request makes
     who: Callable[[Drift], Sequence[Attribution]]  # CloudTrail's answer, for the body
     act: bool = True  # False: kill switch or --dry-run, detect and report only
+    budget: Budget = field(default_factory=Budget)
 
 
 def remediate(drifts: Sequence[Drift], ctx: Context) -> list[Outcome]:
@@ -135,6 +156,8 @@ def _pull_request(drift: Drift, ctx: Context) -> Outcome | None:
     open_pull = next((p for p in pulls if p.state == "open"), None)
     if open_pull is not None and parse_marker(open_pull.body) == (drift.address, drift.fingerprint):
         return Outcome(drift, "pull_request", open_pull.url)  # already says all there is to say
+    if open_pull is None and not ctx.budget.take():
+        return Outcome(drift, "deferred")
     files = ctx.files_for(drift)
     text = body(drift, account_updates(drift), ctx.who(drift), sorted(files))
     base = ctx.github.default_branch()

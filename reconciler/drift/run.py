@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from reconciler.apply.audit import AuditLog
 from reconciler.drift.detect import Drift, managed_addresses
 from reconciler.drift.pull_request_text import branches_for, hidden_marker, retired
-from reconciler.drift.remediate import Context, Outcome, remediate
+from reconciler.drift.remediate import Budget, Context, Outcome, remediate
 from reconciler.drift.state import (
     Failure,
     State,
@@ -57,6 +57,7 @@ class Report:
             "in_sync": self.in_sync, "drifted": len(self.outcomes),
             "reverted": sum(o.remediation == "reverted" and not o.error for o in self.outcomes),
             "pull_requests": sum(o.remediation == "pull_request" and not o.error for o in self.outcomes),
+            "deferred": sum(o.remediation == "deferred" for o in self.outcomes),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -85,19 +86,26 @@ def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: Sta
             _retire_pulls(pulls, address, report)
     if ctx.act:
         for outcome in report.outcomes:
-            _book(outcome, state, issues, audit, report, now)
+            _book(outcome, state, (issues, ctx.budget), audit, report, now)
+    if ctx.act:
+        state.deferred = [o.drift.address for o in report.outcomes if o.remediation == "deferred"]
+    if ctx.budget.deferred:
+        report.issues.append(
+            f"{ctx.budget.deferred} pull requests or issues wait for the next runs: this run opened "
+            f"{ctx.budget.opened}, its limit (reconcile.max_pull_requests_per_run)")
     report.ttr = state_ttr(state, report)
     return report
 
 
-def _book(outcome: Outcome, state: State, issues: Issues, audit: AuditLog, report: Report,
-          now: str) -> None:
+def _book(outcome: Outcome, state: State, github: tuple[Issues, Budget], audit: AuditLog,
+          report: Report, now: str) -> None:
+    issues, budget = github
     address = outcome.drift.address
     if outcome.error:
         audit.record(address, "drift.remediation", result="error", error=outcome.error,
                      after={"remediation": outcome.remediation})
         failure = record_failure(state, address, outcome.error)
-        if needs_issue(failure):
+        if needs_issue(failure) and budget.take():  # past the cap: the next run opens it
             failure.issue = _open_issue(issues, address, failure)
             report.issues.append(f"opened issue #{failure.issue} for {address}")
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from reconciler.drift.detect import managed_addresses
 from reconciler.drift.state import State
 from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
@@ -39,6 +40,10 @@ def full_scan_reason(state: State, desired: Organization, incremental: bool, now
         return "the repository changed"
     if any(a in state.failures for a in state.open):
         return "a remediation is failing"
+    if set(state.deferred) - managed_addresses(desired):
+        # The incremental path re-reads what the repository manages; an unmanaged account or
+        # policy whose pull request waits is found again only by a full scan.
+        return "pull requests the last run deferred are for resources only a full scan reads"
     return None
 
 

@@ -48,6 +48,8 @@ class State:
     # AWS ids from the last full scan (root, OU paths, policy names): the incremental path reads
     # only what CloudTrail says changed, and needs the rest's ids for reverts.
     ids: dict[str, Any] = field(default_factory=dict)
+    # Drift whose pull request the last run deferred (reconcile.max_pull_requests_per_run).
+    deferred: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -55,6 +57,7 @@ class State:
             "open": {a: vars(o) for a, o in sorted(self.open.items())},
             "failures": {a: vars(f) for a, f in sorted(self.failures.items())},
             "ttr": self.ttr, "repository": self.repository, "ids": self.ids,
+            "deferred": sorted(self.deferred),
         }
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -71,7 +74,7 @@ class State:
                 open={a: OpenDrift(**o) for a, o in data.get("open", {}).items()},
                 failures={a: Failure(**f) for a, f in data.get("failures", {}).items()},
                 ttr=[float(t) for t in data.get("ttr", [])], repository=data.get("repository"),
-                ids=dict(data.get("ids", {})),
+                ids=dict(data.get("ids", {})), deferred=[str(a) for a in data.get("deferred", [])],
             )
         except (ValueError, TypeError):
             return cls()

@@ -78,7 +78,7 @@ def test_manual_account_is_only_reported(small_world: World) -> None:
         "pull_request": None}
     assert _parent(world, "data-science-lab") == ou_id(world.org(), "Infrastructure")
     assert report["summary"] == {"in_sync": report["summary"]["in_sync"], "drifted": 1, "reverted": 0,
-                                 "pull_requests": 0}
+                                 "pull_requests": 0, "deferred": 0}
 
 
 def test_three_failures_open_one_issue_which_closes_on_success(small_world: World,

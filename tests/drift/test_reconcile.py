@@ -93,7 +93,7 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     assert set(report) == {"drift", "summary"}
     assert all(set(d) == {"address", "kind", "remediation", "pull_request"} for d in report["drift"])
     assert report["summary"] == {"in_sync": report["summary"]["in_sync"], "drifted": 20, "reverted": 11,
-                                 "pull_requests": 3}
+                                 "pull_requests": 3, "deferred": 0}
     found = {d["address"]: (d["kind"], d["remediation"]) for d in report["drift"]}
     assert found == {
         "account.cust-acme-prod": ("modified", "reverted"),

@@ -153,3 +153,16 @@ def test_schema_command_rejects_an_unknown_kind(capsys: pytest.CaptureFixture[st
         main(["schema", "accounts"])
     assert exited.value.code == 1
     assert "unknown schema kind 'accounts'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "1001", "lots"])
+def test_pull_request_cap_out_of_range_is_refused_with_its_line(tmp_path: Path, value: str) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT, repo, ignore=shutil.ignore_patterns(".git", ".venv", "tests", "*.md"))
+    path = repo / "organization.yaml"
+    text = path.read_text().replace("max_pull_requests_per_run: 30", f"max_pull_requests_per_run: {value}")
+    path.write_text(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "max_pull_requests_per_run" in t)
+    _, problems = check_repository(repo)
+    assert [(p.path, p.line) for p in problems] == [("organization.yaml", line)]
+    assert "max_pull_requests_per_run" in problems[0].message or value in problems[0].message
