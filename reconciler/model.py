@@ -153,6 +153,7 @@ class Organization:
     reconcile: ReconcileSettings = ReconcileSettings()
     guardrails: Guardrails = Guardrails()
     quotas: Quotas = Quotas()
+    audit_uri: str | None = None  # organization.yaml `audit.uri`: s3://bucket/prefix or a local path
     root_id: str | None = field(default=None, compare=False)
     source: Source | None = field(default=None, compare=False)
 

@@ -157,3 +157,44 @@ def caller_identity(session: boto3.Session) -> CallerIdentity:
     except BotoCoreError as exc:
         raise AwsError(f"GetCallerIdentity failed: {exc}") from exc
     return CallerIdentity(str(found["Arn"]), credentials.access_key if credentials else None)
+
+
+class S3AuditSink:
+    """The audit trail's durable copy: one JSON-lines object per run in S3, under a Hive-style
+    date partition (`prefix/dt=YYYY-MM-DD/<run id>.jsonl`), replaced with the run's whole record
+    after every line (S3 objects cannot be appended to). Opening it writes the run's (empty)
+    object, so a bucket that cannot be written is found before the first change.
+
+    Encryption: the bucket's default encryption is the bucket owner's choice and is kept (an
+    SSE-KMS default is not overridden); where none can be read, SSE-S3 (AES256) is requested."""
+
+    def __init__(self, uri: str, run_id: str, day: str,
+                 session_factory: SessionFactory = default_session) -> None:
+        bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+        self.bucket = bucket
+        self.key = "/".join(p for p in (prefix.strip("/"), f"dt={day}", f"{run_id}.jsonl") if p)
+        self.where = f"s3://{self.bucket}/{self.key}"
+        try:
+            session = session_factory()
+            self._s3 = session.client("s3", region_name=session.region_name or "us-east-1")
+        except (BotoCoreError, ValueError) as exc:
+            raise AwsError(f"cannot set up the S3 client for the audit trail: {exc}") from exc
+        self._extra = self._encryption()
+        self.put("")
+
+    def _encryption(self) -> dict[str, str]:
+        try:
+            found = self._s3.get_bucket_encryption(Bucket=self.bucket)
+        except (ClientError, BotoCoreError):  # none configured, or not allowed to read it
+            return {"ServerSideEncryption": "AES256"}
+        rules = found.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        return {} if rules else {"ServerSideEncryption": "AES256"}
+
+    def put(self, text: str) -> None:
+        try:
+            self._s3.put_object(Bucket=self.bucket, Key=self.key, Body=text.encode("utf-8"),
+                                ContentType="application/x-ndjson", **self._extra)
+        except ClientError as exc:
+            raise aws_error("PutObject", exc) from exc
+        except BotoCoreError as exc:
+            raise AwsError(f"PutObject failed: {exc}") from exc

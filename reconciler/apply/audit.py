@@ -1,8 +1,14 @@
 """The audit log: one JSON line per action apply takes, appended and synced as it happens.
 
 Each line says when (UTC), what (address, action, before, after), how it ended (ok or error, with
-the message) and AWS's request id, which is what AWS Support and CloudTrail ask for. Nothing
-secret goes in: the values are the plan's own (names, emails, tags, documents), never credentials.
+the message), AWS's request id (what AWS Support and CloudTrail ask for), which run made it
+(run id and URL, command, commit) and why (`reason`: the pull request and its approvers, the drift
+rule, ...). Nothing secret goes in: the values are the plan's own (names, emails, tags,
+documents), never credentials.
+
+The lines go to a local file, always, and, when a durable sink is configured (an S3 location,
+docs/audit.md), to that sink as well: the sink gets the run's whole record after every line, so a
+crash loses at most the line in flight.
 """
 
 from __future__ import annotations
@@ -10,9 +16,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from reconciler.errors import ReconcilerError, show_path
 
@@ -23,10 +30,36 @@ class AuditLogError(ReconcilerError):
     """The audit log cannot be written."""
 
 
+@dataclass(frozen=True)
+class RunInfo:
+    """The run every record of this log belongs to."""
+
+    run_id: str = ""  # GitHub's run id and attempt ("123456-1"), or a local run's own id
+    run_url: str | None = None
+    command: str = ""
+    commit: str | None = None
+
+
+class AuditSink(Protocol):
+    """A durable place for the run's records (reconciler.adapters.aws.S3AuditSink)."""
+
+    where: str  # for messages: s3://bucket/key
+
+    def put(self, text: str) -> None:
+        """Store the run's records so far (JSON lines), replacing what was stored before."""
+        ...
+
+
 class AuditLog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sink: AuditSink | None = None, run: RunInfo = RunInfo()) -> None:
         self.path = path
         self.records = 0
+        self.sink = sink
+        self.run = run
+        # Why each address is changed (a drift's rule, ...), set by whoever asks for the change.
+        self.reasons: dict[str, Mapping[str, Any]] = {}
+        self.reason: Mapping[str, Any] | None = None  # the run's reason, for addresses without one
+        self._lines: list[str] = []
         _check_writable(path)  # before any change: a change must never go unrecorded
 
     def record(
@@ -51,17 +84,28 @@ class AuditLog:
             "result": result,
             "request_id": request_id,
             "error": error,
+            "reason": self.reasons.get(address, self.reason),
+            **{key: value for key, value in asdict(self.run).items()},
         }
-        data = (json.dumps(line, sort_keys=True, default=str) + "\n").encode("utf-8")
+        text = json.dumps(line, sort_keys=True, default=str) + "\n"
         try:
-            self._append(data)
+            self._append(text.encode("utf-8"))
         except OSError as exc:
             raise AuditLogError(
                 f"cannot write the audit log {show_path(self.path)} ({exc.strerror}): the record of "
                 f"{address} ({operation or action}: {result}) is missing from it. Fix the log's "
                 "location (--audit-log), then run `reconciler plan` to see what is left to do"
             ) from exc
+        self._lines.append(text)
         self.records += 1
+        if self.sink is not None:
+            try:
+                self.sink.put("".join(self._lines))
+            except ReconcilerError as exc:
+                raise AuditLogError(
+                    f"cannot write the audit trail to {self.sink.where}: {exc}. The record of {address} "
+                    f"({operation or action}: {result}) is in {show_path(self.path)} only; fix the "
+                    "sink, then run `reconciler plan` to see what is left to do") from exc
 
     def _append(self, data: bytes) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,16 +15,17 @@ import click
 
 from reconciler.adapters.git import LocalRepository
 from reconciler.apply.applier import Applier, ApplyResult
-from reconciler.apply.audit import DEFAULT_PATH, AuditLog
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.apply.writeback import WritebackCommit, commit_account_ids, write_account_id
+from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.plan import load_valid, read_live, render
-from reconciler.errors import ReconcilerError, show_path
+from reconciler.errors import GitError, ReconcilerError, show_path
 from reconciler.live.scope import scope_for
 from reconciler.model import Organization
 from reconciler.plan.changes import Change, Plan
 from reconciler.plan.file import check_saved, read_plan_file
 from reconciler.plan.planner import plan as make_plan
+from reconciler.pullrequests.actions import ActionsEnv
 
 
 @dataclass
@@ -88,7 +89,10 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
     result = ApplyResult()
     try:
         if not plan.empty:
-            audit = AuditLog(audit_path or repo / DEFAULT_PATH)  # refused before anyone confirms
+            # Refused before anyone confirms: a change must never go unrecorded.
+            audit = open_audit(repo, desired, audit_path, run_info(ActionsEnv.from_environ(), "apply",
+                                                                   _head(repo)))
+            audit.reason = {"kind": "apply", "plan_file": show_path(plan_file) if plan_file else None}
             click.echo(render(plan, "text"), nl=False)
             confirm(plan, auto_approve)
             result = Applier(OrganizationsWriter(client), live, audit, on_account_id=ids).run(plan)
@@ -102,6 +106,13 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
             click.echo(f"account ids written into {len(ids.written)} file(s) but not committed: "
                        f"{show_path(repo)} is not in a git repository; commit them yourself", err=True)
     return ApplyOutcome(result, writeback)
+
+
+def _head(repo: Path) -> str | None:
+    try:
+        return LocalRepository(repo).head() if _is_git(repo) else None
+    except GitError:
+        return None
 
 
 def _is_git(repo: Path) -> bool:

@@ -18,8 +18,9 @@ import click
 from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import GitHubClient
 from reconciler.apply.applier import Applier, ApplyResult
-from reconciler.apply.audit import DEFAULT_PATH, AuditLog
+from reconciler.apply.audit import AuditLog
 from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.plan import Planned, plan_repository, render
 from reconciler.commands.progress import StderrProgress
 from reconciler.errors import GitError, ReconcilerError
@@ -67,13 +68,13 @@ def command(repo: Path, base: str, audit_log: Path | None) -> None:
     port = GitHubClient.from_actions(env)
     sha = checked_out_commit(repo, env)
     planned = plan_repository(repo)
-    applier = Applier(OrganizationsWriter(planned.client), planned.live,
-                      AuditLog(audit_log or repo / DEFAULT_PATH), progress=StderrProgress())
+    audit = open_audit(repo, planned.desired, audit_log, run_info(env, "apply-merged", sha))
+    applier = Applier(OrganizationsWriter(planned.client), planned.live, audit, progress=StderrProgress())
     try:
         if planned.plan.empty:
             click.echo("No changes. AWS matches the repository.")
         else:
-            _gated_apply(port, planned, applier, sha, env)
+            _gated_apply(port, planned, (applier, audit), sha, env)
     except ReconcilerError:
         # Ids of accounts that exist (made now, or by a run that died) must not wait for a run
         # that succeeds: record them now, without hiding why this run failed.
@@ -82,7 +83,9 @@ def command(repo: Path, base: str, audit_log: Path | None) -> None:
     _write_back(port, planned, applier.result, base, f"applied {sha[:12]}")
 
 
-def _gated_apply(port: GitHubClient, planned: Planned, applier: Applier, sha: str, env: ActionsEnv) -> None:
+def _gated_apply(port: GitHubClient, planned: Planned, applying: tuple[Applier, AuditLog], sha: str,
+                 env: ActionsEnv) -> None:
+    applier, audit = applying
     pull = merged_pull(port, sha)
     evidence = gather(port, pull, env.bot_login, port)
     reasons = refusals(evidence, planned.plan, env.bot_login)
@@ -96,6 +99,8 @@ def _gated_apply(port: GitHubClient, planned: Planned, applier: Applier, sha: st
         # Stored before the first AWS call, so a run that dies later can be resumed; from the
         # plan just matched to the comment, never from anything the pull request wrote.
         save_record(port, record_for(planned.plan, pull.number, sha, evidence.shown.head))
+    audit.reason = {"kind": "gated_apply", "pull_request": pull.number, "url": pull.url or None,
+                    "author": pull.author, "merge_commit": sha}
     _apply(port, planned, applier, pull, env.run_url)
 
 

@@ -16,8 +16,8 @@ from typing import Any
 from reconciler.adapters.aws import AwsClient, caller_identity, default_session
 from reconciler.adapters.github import DriftGitHubClient
 from reconciler.apply.applier import Applier
-from reconciler.apply.audit import DEFAULT_PATH, AuditLog
 from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.drift.attribution import CallerIdentity, attribution
 from reconciler.drift.detect import Drift, detect
 from reconciler.drift.files import account_files, import_files_for
@@ -56,7 +56,8 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
     live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
     drifts = detect(desired, live, plan(desired, live))
-    audit = AuditLog(root / DEFAULT_PATH)
+    audit = open_audit(root, desired, None, run_info(env, "reconcile", env.sha or None), durable=act)
+    audit.reasons = {d.address: _why(d, desired) for d in drifts}
     ctx = Context(
         github=github or _NoGitHub(), act=act,
         revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit)),
@@ -67,10 +68,22 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
+    if act:  # the run's figures, charted later from the same place as its changes
+        audit.record("reconcile", "summary", after={
+            **report.summary(), "managed": report.managed, "scan": scan,
+            "remediated_seconds": report.remediated, "ttr_recent": report.ttr})
     if github is not None and not dry_run:
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
     return report, act
+
+
+def _why(drift: Drift, desired: Organization) -> dict[str, Any]:
+    """The audit record's reason for a revert: the drift, the rule that decided, and the account's
+    automation level when one governs."""
+    account = desired.account(drift.account) if drift.account else None
+    return {"kind": "drift", "drift": drift.kind, "rule": drift.decision, "why": drift.reason,
+            "automation_level": account.automation_level if account else None}
 
 
 def _github(env: ActionsEnv, required: bool) -> DriftGitHubClient | None:

@@ -40,6 +40,7 @@ class ActionsEnv:
     bot_login: str = DEFAULT_BOT_LOGIN
     server_url: str = ""
     run_id: str = ""
+    run_attempt: str = ""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> ActionsEnv:
@@ -56,6 +57,7 @@ class ActionsEnv:
             bot_login=env.get("RECONCILER_BOT_LOGIN") or DEFAULT_BOT_LOGIN,
             server_url=env.get("GITHUB_SERVER_URL", ""),
             run_id=env.get("GITHUB_RUN_ID", ""),
+            run_attempt=env.get("GITHUB_RUN_ATTEMPT", ""),
         )
 
     @property

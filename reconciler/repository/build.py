@@ -34,6 +34,7 @@ def build_organization(files: RepositoryFiles) -> model.Organization:
         reconcile=model.ReconcileSettings(**org.get("reconcile", {})),
         guardrails=model.Guardrails(**org.get("guardrails", {})),
         quotas=model.Quotas(**org.get("quotas", {})),
+        audit_uri=org.get("audit", {}).get("uri"),
         source=model.Source(files.organization.path),
     )
 
