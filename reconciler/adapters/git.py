@@ -8,7 +8,9 @@ The branch only ever moves forward from its own tip: nothing here rewrites histo
 
 from __future__ import annotations
 
+import io
 import shutil
+import tarfile
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +28,7 @@ class LocalRepository:
         except (InvalidGitRepositoryError, NoSuchPathError) as exc:
             raise GitError(f"{root} is not inside a git repository") from exc
         self.top = Path(self._repo.working_tree_dir or root)
+        self._root = root
 
     def head(self) -> str | None:
         try:
@@ -45,6 +48,32 @@ class LocalRepository:
             return str(self._repo.git.show(f"{revision}:{path}", strip_newline_in_stdout=False))
         except GitCommandError:
             return None
+
+    def commits_between(self, older: str, newer: str) -> list[str]:
+        """`newer`'s first-parent history back to (not including) `older`, oldest first, as
+        "sha subject" lines: on main, one line per merge."""
+        try:
+            out = self._repo.git.log("--first-parent", "--reverse", "--format=%H %s", f"{older}..{newer}")
+        except GitCommandError as exc:
+            raise GitError(f"git cannot compare {older[:12]} with {newer[:12]}: {exc.stderr.strip()}; "
+                           "the checkout needs main's history (actions/checkout with fetch-depth: 0)"
+                           ) from exc
+        return [line for line in out.splitlines() if line.strip()]
+
+    def export(self, revision: str, target: Path) -> Path:
+        """The repository's files at `revision`, written under `target`; returns the directory that
+        corresponds to the root this repository was opened at (it may be a subdirectory)."""
+        stream = io.BytesIO()
+        try:
+            self._repo.archive(stream, revision, format="tar")
+        except GitCommandError as exc:
+            raise GitError(f"the checkout does not have commit {revision[:12]}: {exc.stderr.strip()}; "
+                           "check main out with its history (actions/checkout with fetch-depth: 0)"
+                           ) from exc
+        stream.seek(0)
+        with tarfile.open(fileobj=stream) as archive:
+            archive.extractall(target, filter="data")  # no links out, no absolute paths
+        return target / self._root.resolve().relative_to(self.top.resolve())
 
     def changed_since(self, revision: str, under: str) -> list[str]:
         """Paths under `under` that differ from `revision` in the working tree, untracked included."""

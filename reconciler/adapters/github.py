@@ -211,6 +211,31 @@ class GitHubClient:
             return str(commit.sha)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def applied_commit(self) -> str | None:
+        """The main commit the gated apply last brought AWS to (refs/reconciler/applied)."""
+        try:
+            return str(self._repo.get_git_ref(APPLIED_REF.removeprefix("refs/")).object.sha)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise GitHubError(f"GitHub refused to read {APPLIED_REF}: HTTP {exc.status}") from exc
+
+    def record_applied(self, sha: str) -> None:
+        """Point refs/reconciler/applied at `sha`, a commit of main (created, or moved)."""
+        with github_errors(f"write {APPLIED_REF}"):
+            try:
+                self._repo.create_git_ref(APPLIED_REF, sha)
+            except GithubException as exc:
+                if exc.status != 422:  # 422: the ref exists; move it
+                    raise
+                self._gh.requester.requestJsonAndCheck("PATCH", f"{self._repo.url}/git/{APPLIED_REF}",
+                                                       input={"sha": sha, "force": True})
+
+
+# The main commit AWS was last brought to by the gated apply. A ref to main's own commit: one
+# request to read, one to move, and git keeps the commit it names.
+APPLIED_REF = "refs/reconciler/applied"
+
 
 # What drift handling asks of GitHub beyond the shared client: pull requests of any state by
 # branch, issues for people, and the reconciler's state document behind `refs/reconciler/state`.

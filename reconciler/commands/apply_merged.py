@@ -80,6 +80,8 @@ def command(repo: Path, base: str, audit_log: Path | None) -> None:
         # that succeeds: record them now, without hiding why this run failed.
         _write_back(port, planned, applier.result, base, f"partly applied {sha[:12]}", quiet=True)
         raise
+    # AWS now matches this commit: the scheduled reconcile enforces it, and nothing after it.
+    port.record_applied(sha)
     _write_back(port, planned, applier.result, base, f"applied {sha[:12]}")
 
 

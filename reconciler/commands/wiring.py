@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from reconciler.adapters.aws import AwsClient, caller_identity, default_session
+from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import DriftGitHubClient
 from reconciler.apply.applier import Applier
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
+from reconciler.drift.applied import Baseline, baseline
 from reconciler.drift.attribution import CallerIdentity, attribution
 from reconciler.drift.detect import Drift, detect
 from reconciler.drift.files import account_files, import_files_for
@@ -27,6 +30,7 @@ from reconciler.drift.remediate import Budget, Context, Files, applier_reverter
 from reconciler.drift.run import Report, run
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
+from reconciler.errors import GitError
 from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan
@@ -44,9 +48,11 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
                    full_scan_interval: timedelta = FULL_SCAN_INTERVAL,
                    clock: Callable[[], datetime] = utc_now) -> tuple[Report, bool]:
     """One run; returns the report and whether it was allowed to change anything."""
-    desired = load_repository(root)
-    act = desired.reconcile.enabled and not dry_run
+    checkout = load_repository(root)
+    act = checkout.reconcile.enabled and not dry_run
     github = _github(env, required=act)
+    base, desired = _applied_state(root, checkout, github)
+    act = act and desired.reconcile.enabled  # either kill switch stops the run's changes
     state = State.from_json(github.read_state() if github else None)
     at = clock()
     now = at.isoformat()
@@ -68,6 +74,8 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
+    if base.note:
+        report.issues.insert(0, base.note)
     if act:  # the run's figures, charted later from the same place as its changes
         audit.record("reconcile", "summary", after={
             **report.summary(), "managed": report.managed, "scan": scan,
@@ -76,6 +84,20 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
     return report, act
+
+
+def _applied_state(root: Path, checkout: Organization, github: DriftGitHubClient | None
+                   ) -> tuple[Baseline, Organization]:
+    """The desired state of the last applied commit, and how it relates to the checkout."""
+    try:
+        local = LocalRepository(root)
+    except GitError:  # not a git checkout (a local run on plain files): nothing to compare with
+        return Baseline(None), checkout
+    base = baseline(github.applied_commit() if github else None, local.head(), local.commits_between)
+    if base.revision is None:
+        return base, checkout
+    with tempfile.TemporaryDirectory(prefix="reconciler-applied-") as scratch:
+        return base, load_repository(local.export(base.revision, Path(scratch)))
 
 
 def _why(drift: Drift, desired: Organization) -> dict[str, Any]:
