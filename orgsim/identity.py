@@ -40,7 +40,8 @@ def check(identities: Any) -> None:
 
 def caller(access_key: str, configured: Any, account_id: str) -> Caller:
     """The Caller for `access_key` given its `identities` entry (None: an IAM user named after it)."""
-    spec = configured if isinstance(configured, dict) else {"type": "IAMUser", "user": configured or access_key}
+    spec = configured if isinstance(configured, dict) else {"type": "IAMUser",
+                                                            "user": configured or access_key}
     kind = spec["type"]
     if kind == "AssumedRole":
         return Caller(access_key, spec["session"], _assumed_role(access_key, spec, account_id))

@@ -53,4 +53,5 @@ class Sim:
     def identity(self, access_key: str) -> Caller:
         """Who an access key is in CloudTrail: config `identities`' entry, else an IAM user named
         after the key (orgsim.identity)."""
-        return caller(access_key, self.settings.identities.get(access_key), self.settings.management_account_id)
+        configured = self.settings.identities.get(access_key)
+        return caller(access_key, configured, self.settings.management_account_id)

@@ -8,17 +8,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from orgsim_support import create_account, root_id, scp, wait_created
 
 from orgsim.testing import ACCESS_KEY_ID, SECRET_ACCESS_KEY, OrgSim, OrgSimError
 
-
 FIXTURES = Path(__file__).parent / "fixtures" / "cloudtrail"
 BY_KEY = {"AKIDROLE": {"type": "AssumedRole", "role": "admin", "session": "alice"},
-          "AKIDROOT": {"type": "Root"}, "AKIDSERVICE": {"type": "AWSService", "service": "cloudformation.amazonaws.com"},
-          "AKIDBOB": "bob"}
+          "AKIDROOT": {"type": "Root"}, "AKIDBOB": "bob",
+          "AKIDSERVICE": {"type": "AWSService", "service": "cloudformation.amazonaws.com"}}
 
 
 def _fixture(name: str) -> dict[str, Any]:
@@ -33,8 +33,8 @@ def _misfits(theirs: Any, ours: Any, path: str = "") -> list[str]:
     if isinstance(theirs, dict):
         if not isinstance(ours, dict):
             return [f"{path}: not an object"]
-        return [m for key, value in theirs.items()
-                for m in (_misfits(value, ours[key], f"{path}.{key}") if key in ours else [f"{path}.{key}: missing"])]
+        return [m for key, value in theirs.items() for m in (
+            _misfits(value, ours[key], f"{path}.{key}") if key in ours else [f"{path}.{key}: missing"])]
     kinds = (dict, list, str, bool, type(None))
     kind = next(k for k in kinds if isinstance(theirs, k))
     return [] if isinstance(ours, kind) else [f"{path}: {type(ours).__name__}, AWS has {kind.__name__}"]
@@ -64,16 +64,19 @@ def test_records_have_the_structure_of_the_user_guides_examples(orgsim: OrgSim) 
     role.close_account(AccountId=account)
     role.list_roots()  # closures settle at the next call
     for fixture, name in [("create-organizational-unit.json", "CreateOrganizationalUnit"),
-                          ("attach-policy-failed.json", "AttachPolicy"), ("create-account.json", "CreateAccount"),
+                          ("attach-policy-failed.json", "AttachPolicy"),
+                          ("create-account.json", "CreateAccount"),
                           ("create-account-result.json", "CreateAccountResult"),
-                          ("close-account.json", "CloseAccount"), ("close-account-result.json", "CloseAccountResult")]:
-        ours = _event(orgsim, name)
-        assert _misfits(_fixture(fixture), ours) == [], fixture
-        assert set(ours) - set(_fixture(fixture)) <= {"readOnly", "managementEvent", "eventCategory"}, fixture
+                          ("close-account.json", "CloseAccount"),
+                          ("close-account-result.json", "CloseAccountResult")]:
+        ours, theirs = _event(orgsim, name), _fixture(fixture)
+        assert _misfits(theirs, ours) == [], fixture
+        assert set(ours) - set(theirs) <= {"readOnly", "managementEvent", "eventCategory"}, fixture
     create = _event(orgsim, "CreateAccount")
     assert create["requestParameters"] == {"accountName": "****", "email": "****", "tags": []}
     assert create["responseElements"]["createAccountStatus"]["state"] == "IN_PROGRESS"
-    assert _event(orgsim, "CreateAccountResult")["serviceEventDetails"]["createAccountStatus"]["accountId"] == account
+    result = _event(orgsim, "CreateAccountResult")["serviceEventDetails"]["createAccountStatus"]
+    assert result["accountId"] == account
     assert _event(orgsim, "CloseAccount")["requestParameters"] == {"accountId": account}
     assert _event(orgsim, "AttachPolicy")["requestParameters"] == {"policyId": policy, "targetId": ou}
 
@@ -83,8 +86,10 @@ def test_user_identity_is_who_config_identities_says(orgsim: OrgSim) -> None:
     sessionContext), Root and AWSService, each with the keys of AWS's example; LookupEvents'
     Username is the user, the role session, root, or blank for a service."""
     orgsim.configure(identities=BY_KEY)
-    expected = {"AKIDBOB": ("user-identity-iam-user.json", "bob"), "AKIDROLE": ("user-identity-assumed-role.json", "alice"),
-                "AKIDROOT": ("user-identity-root.json", "root"), "AKIDSERVICE": ("user-identity-aws-service.json", None)}
+    expected = {"AKIDBOB": ("user-identity-iam-user.json", "bob"),
+                "AKIDROLE": ("user-identity-assumed-role.json", "alice"),
+                "AKIDROOT": ("user-identity-root.json", "root"),
+                "AKIDSERVICE": ("user-identity-aws-service.json", None)}
     trail = orgsim.client("cloudtrail")
     for key, (fixture, username) in expected.items():
         orgsim.client(access_key_id=key).list_roots()
@@ -120,7 +125,8 @@ def test_read_only_events_are_kept_and_filtered_by_read_only(orgsim: OrgSim) -> 
     assert [e["EventName"] for e in writes["Events"]] == ["CreateOrganizationalUnit"]
     read = json.loads(reads["Events"][0]["CloudTrailEvent"])
     assert read["readOnly"] is True and read["responseElements"] is None
-    assert all("Resources" not in e for e in trail.lookup_events()["Events"])  # AWS names none for Organizations
+    # AWS documents no Resources for Organizations events
+    assert all("Resources" not in e for e in trail.lookup_events()["Events"])
     by_ou = trail.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceType",
                                                    "AttributeValue": "AWS::Organizations::Account"}])
     assert by_ou["Events"] == []
@@ -142,10 +148,9 @@ def test_organizations_events_are_only_in_us_east_1(orgsim: OrgSim) -> None:
     finds none."""
     org = orgsim.client()
     org.create_organizational_unit(ParentId=root_id(org), Name="Team")
-    import boto3
-
-    elsewhere = boto3.session.Session(aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
-                                      region_name="eu-west-1").client("cloudtrail", endpoint_url=orgsim.url)
+    session = boto3.session.Session(aws_access_key_id=ACCESS_KEY_ID,
+                                    aws_secret_access_key=SECRET_ACCESS_KEY, region_name="eu-west-1")
+    elsewhere = session.client("cloudtrail", endpoint_url=orgsim.url)
     assert elsewhere.lookup_events()["Events"] == []
     assert len(orgsim.client("cloudtrail").lookup_events()["Events"]) == 2
 
