@@ -65,12 +65,13 @@ def actor(event: Mapping[str, Any]) -> str:
     assumed role as its session name and role ("alice (role admin)"), from userIdentity."""
     user = _user_identity(event)
     kind = user.get("type")
+    session = _SESSION_PARTS.match(str(user.get("arn") or ""))
+    if session:  # the ARN says it, whatever the type (an example in AWS's docs says IAMUser here)
+        return f"{session[2]} (role {session[1]})"
     if kind == "AssumedRole":
-        found = _SESSION_PARTS.match(str(user.get("arn") or ""))
         issuer = (user.get("sessionContext") or {}).get("sessionIssuer") or {}
-        role = issuer.get("userName") or (found[1] if found else "?")
-        session = found[2] if found else str(user.get("principalId") or "?").rsplit(":", 1)[-1]
-        return f"{session} (role {role})"
+        name = str(user.get("principalId") or "?").rsplit(":", 1)[-1]
+        return f"{name} (role {issuer.get('userName') or '?'})"
     if kind == "IAMUser" and user.get("userName"):
         return str(user["userName"])
     if kind == "Root":
