@@ -1,5 +1,8 @@
 """Who changed a drifted resource, as CloudTrail tells it, without the reconciler's own calls
-(nor AWS's service events, which only finish someone's earlier call).
+(nor AWS's own work: service events, which only finish someone's earlier call, and calls an AWS
+service made). An event is on a resource when its request, response or service details name the
+resource's id (reconciler.live.cloudtrail.ids_of); the actor is the person behind an assumed role
+(session and role), an IAM user or root.
 
 A first run looks back a day, and every run's window overlaps the last one's by CloudTrail's
 delivery delay, so the events on a drifted account include apply's (creating, moving, tagging

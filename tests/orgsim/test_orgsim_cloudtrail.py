@@ -215,3 +215,17 @@ def test_cost_and_usage_grouped_by_linked_account(orgsim: OrgSim) -> None:
                                   Granularity="DAILY", Metrics=["UnblendedCost"])
     assert len(total["ResultsByTime"]) == 5
     assert total["ResultsByTime"][4]["Total"]["UnblendedCost"]["Amount"] == "10.5"
+
+
+def test_lookup_events_is_throttled_at_its_published_rate(orgsim: OrgSim) -> None:
+    """CloudTrail API Reference LookupEvents: "The rate of lookup requests is limited to two per
+    second, per account, per Region"; a third at once is throttled."""
+    orgsim.configure(throttle=True)
+    trail = orgsim.client("cloudtrail", retries={"total_max_attempts": 1, "mode": "standard"})
+    answers = []
+    for _ in range(3):
+        try:
+            answers.append(bool(trail.lookup_events(MaxResults=1)))
+        except ClientError as error:
+            answers.append(error.response["Error"]["Code"])
+    assert answers[:2] == [True, True] and answers[2] == "TooManyRequestsException"
