@@ -144,18 +144,36 @@ class Trail:
             if attribute.get("AttributeKey") not in _ATTRIBUTES:
                 raise AwsError("InvalidLookupAttributesException",
                                f"Invalid attribute key: {attribute.get('AttributeKey')}")
-        start = float(params.get("StartTime", 0))
-        end = float(params.get("EndTime", time.time() + 1))
+        start, end, offset, size = _window(params)
         with self._lock:
             events = [e for e in self._events if region == EVENT_REGION and start <= e.time <= end
                       and all(_matches(e, a) for a in attributes)]
         events.sort(key=lambda e: e.time, reverse=True)
-        offset = int(params.get("NextToken") or 0)
-        size = min(int(params.get("MaxResults") or 50), 50)
+        if offset > len(events):
+            raise AwsError("InvalidNextTokenException", "Invalid NextToken.")
         out: dict[str, Any] = {"Events": [e.summary() for e in events[offset:offset + size]]}
         if offset + size < len(events):
             out["NextToken"] = str(offset + size)
         return out
+
+
+def _window(params: dict[str, Any]) -> tuple[float, float, int, int]:
+    """StartTime, EndTime, the NextToken's offset and the page size, refused as CloudTrail does
+    (its API Reference's InvalidTimeRange, InvalidNextToken and InvalidMaxResults exceptions)."""
+    try:
+        start = float(params.get("StartTime", 0))
+        end = float(params.get("EndTime", time.time() + 1))
+    except (TypeError, ValueError):
+        raise AwsError("InvalidTimeRangeException", "Invalid StartTime or EndTime.") from None
+    if "StartTime" in params and "EndTime" in params and start > end:  # both given, out of order
+        raise AwsError("InvalidTimeRangeException", "StartTime is after EndTime.")
+    token = str(params.get("NextToken") or "0")
+    if not token.isdigit():
+        raise AwsError("InvalidNextTokenException", "Invalid NextToken.")
+    size = params.get("MaxResults", 50)
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 50:
+        raise AwsError("InvalidMaxResultsException", "MaxResults must be between 1 and 50.")
+    return start, end, int(token), size
 
 
 def _matches(event: Event, attribute: dict[str, str]) -> bool:

@@ -4,6 +4,8 @@ seeded spend table."""
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -140,6 +142,29 @@ def test_lookup_events_takes_one_attribute(orgsim: OrgSim) -> None:
            {"AttributeKey": "EventSource", "AttributeValue": "organizations.amazonaws.com"}]
     with pytest.raises(trail.exceptions.InvalidLookupAttributesException):
         trail.lookup_events(LookupAttributes=two)
+
+
+def test_lookup_events_refuses_what_cloudtrail_refuses(orgsim: OrgSim) -> None:
+    """CloudTrail API Reference LookupEvents errors: a start after the end ->
+    InvalidTimeRangeException, a token it did not give -> InvalidNextTokenException, an unknown
+    attribute key -> InvalidLookupAttributesException (sent raw: botocore checks the enum first)."""
+    trail = orgsim.client("cloudtrail")
+    now = datetime.now(UTC)
+    with pytest.raises(trail.exceptions.InvalidTimeRangeException):
+        trail.lookup_events(StartTime=now, EndTime=now - timedelta(hours=1))
+    with pytest.raises(trail.exceptions.InvalidNextTokenException):
+        trail.lookup_events(NextToken="not-a-token")
+    for body, code in [({"LookupAttributes": [{"AttributeKey": "Colour", "AttributeValue": "x"}]},
+                        "InvalidLookupAttributesException"),
+                       ({"MaxResults": 51}, "InvalidMaxResultsException")]:
+        request = urllib.request.Request(orgsim.url, data=json.dumps(body).encode(), headers={
+            "X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+            "Content-Type": "application/x-amz-json-1.1",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY_ID}/20260101/us-east-1/"
+                             "cloudtrail/aws4_request"})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=30)
+        assert json.loads(caught.value.read())["__type"] == code
 
 
 def test_organizations_events_are_only_in_us_east_1(orgsim: OrgSim) -> None:
