@@ -55,7 +55,7 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     session = default_session()
     client = AwsClient(lambda: session)
     identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
-    events = functools.cache(lambda: _events_since(client, since))  # one lookup, and only if needed
+    events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
     live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
     drifts = detect(desired, live, plan(desired, live))
     audit = AuditLog(root / DEFAULT_PATH)
@@ -87,7 +87,7 @@ def _files(drift: Drift, drifts: list[Drift] | tuple[Drift, ...], desired: Organ
     return account_files(drift, desired, root)
 
 
-def _events_since(client: AwsClient, since: datetime) -> list[dict[str, Any]]:
+def attribution_events(client: AwsClient, since: datetime) -> list[dict[str, Any]]:
     """CloudTrail's Organizations events since `since`, for attribution; none when CloudTrail
     refuses (the pull request then says it has no record)."""
     try:
