@@ -8,6 +8,8 @@ from collections import Counter
 from urllib.parse import parse_qs
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+# SigV4's credential scope: Credential=<key>/<date>/<region>/<service>/aws4_request
+_SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/[^/]+/([^/]+)/")
 ACCOUNT_PATHS = {"/putAccountName": "PutAccountName", "/getAccountInformation": "GetAccountInformation"}
 
 
@@ -30,6 +32,12 @@ def operation_name(headers: dict[str, str], query: str, body: bytes, path: str =
 def access_key_id(headers: dict[str, str]) -> str:
     match = _CREDENTIAL.search(headers.get("authorization", ""))
     return match.group(1) if match else "anonymous"
+
+
+def signing_region(headers: dict[str, str]) -> str:
+    """The Region a request was signed for (its SigV4 credential scope); "" when unsigned."""
+    match = _SCOPE_REGION.search(headers.get("authorization", ""))
+    return match.group(1) if match else ""
 
 
 class CallCounter:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from orgsim import account_api, control
-from orgsim.calls import ACCOUNT_PATHS, access_key_id, operation_name
+from orgsim.calls import ACCOUNT_PATHS, access_key_id, operation_name, signing_region
 from orgsim.errors import JSON_CONTENT_TYPE, AwsError, service_error, too_many_requests
 from orgsim.sim import Sim
 
@@ -57,7 +57,7 @@ class OrgSimMiddleware:
             if target.startswith(ORGANIZATIONS):
                 return self._organizations(environ, start_response, operation, body, headers)
             if target.endswith(LOOKUP_EVENTS):
-                return _json(start_response, self.sim.trail.lookup(_params(body)))
+                return _json(start_response, self.sim.trail.lookup(_params(body), signing_region(headers)))
             if account_api_call:
                 return self._account_api(start_response, operation, body, headers)
             if target == COST_AND_USAGE:
@@ -77,6 +77,7 @@ class OrgSimMiddleware:
                        body: bytes, headers: dict[str, str]) -> Iterable[bytes]:
         params = _params(body)
         identity = self.sim.identity(access_key_id(headers))
+        agent = headers.get("user-agent", "")
         orgs, trail = self.sim.organizations, self.sim.trail
         with self.sim.lock:
             try:
@@ -84,14 +85,14 @@ class OrgSimMiddleware:
                 if result is None:
                     status, moto_headers, raw = self._call_moto(environ)
                     if not status.startswith("200"):
-                        trail.record(operation, params, {}, identity, _moto_error(raw))
+                        trail.record(operation, params, {}, identity, _moto_error(raw), user_agent=agent)
                         start_response(status, moto_headers)
                         return [raw]
                     result = json.loads(raw or b"{}")
                 result = orgs.after(operation, params, result)
-                trail.record(operation, params, result, identity)
+                trail.record(operation, params, result, identity, user_agent=agent)
             except AwsError as error:
-                trail.record(operation, params, {}, identity, error)
+                trail.record(operation, params, {}, identity, error, user_agent=agent)
                 return _error(start_response, error)
             finally:
                 for name, details in self.sim.lifecycle.finished:
@@ -103,13 +104,14 @@ class OrgSimMiddleware:
                      headers: dict[str, str]) -> Iterable[bytes]:
         params = _params(body)
         identity = self.sim.identity(access_key_id(headers))
+        agent = headers.get("user-agent", "")
         with self.sim.lock:
             try:
                 result = account_api.handle(operation, self.sim.settings.management_account_id, params)
             except AwsError as error:
-                self.sim.trail.record(operation, params, {}, identity, error, source=account_api.SOURCE)
+                self.sim.trail.record(operation, params, {}, identity, error, account_api.SOURCE, agent)
                 raise
-            self.sim.trail.record(operation, params, result, identity, source=account_api.SOURCE)
+            self.sim.trail.record(operation, params, result, identity, None, account_api.SOURCE, agent)
         return _respond(start_response, 200, json.dumps(result).encode(), "application/json")
 
     def _call_moto(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgsim import identity
+
 MANAGEMENT_ACCOUNT_ID = "111111111111"
 
 
@@ -22,8 +24,9 @@ class Settings:
     # AWS accepts an SCP on the management account (it has no effect there); the product's
     # contract says the management account is never a policy target, so orgsim refuses it.
     refuse_management_scp: bool = True
-    # access key id -> user name shown in CloudTrail events
-    identities: dict[str, str] = field(default_factory=dict)
+    # access key id -> who CloudTrail says signed with it: a user name, or an object with "type"
+    # AssumedRole (role, session), Root or AWSService (service); see orgsim.identity
+    identities: dict[str, Any] = field(default_factory=dict)
     # operation -> [rate per second, burst]; overrides the built-in table
     rates: dict[str, list[float]] = field(default_factory=dict)
 
@@ -45,6 +48,8 @@ class Settings:
                 value = float(value)
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise ValueError(f"setting {key} must be {expected.__name__}")
+            if key == "identities":
+                identity.check(value)
             setattr(self, key, value)
 
     def public(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import threading
 from orgsim.backend import bootstrap
 from orgsim.calls import CallCounter
 from orgsim.faults import FaultBook
+from orgsim.identity import Caller, caller
 from orgsim.lifecycle import Lifecycle
 from orgsim.organizations import Organizations
 from orgsim.settings import Settings
@@ -49,6 +50,8 @@ class Sim:
             self.trail.reset()
             self.spend.reset()
 
-    def identity(self, access_key: str) -> tuple[str, str]:
-        """CloudTrail user name for an access key: the configured name, else the key id itself."""
-        return self.settings.identities.get(access_key, access_key), access_key
+    def identity(self, access_key: str) -> Caller:
+        """Who an access key is in CloudTrail: config `identities`' entry, else an IAM user named
+        after the key (orgsim.identity)."""
+        configured = self.settings.identities.get(access_key)
+        return caller(access_key, configured, self.settings.management_account_id)

@@ -103,7 +103,8 @@ class OrgSim:
     def client(self, service: str = "organizations", access_key_id: str | None = None,
                **config: Any) -> Any:
         """A boto3 client on the simulator. A distinct `access_key_id` is a distinct person:
-        CloudTrail events show it as the user name (or the name set in config `identities`)."""
+        CloudTrail shows an IAM user named after it, or who config `identities` says (a user
+        name, an assumed role's session, root or an AWS service; docs/orgsim.md)."""
         import boto3
         from botocore.config import Config
 

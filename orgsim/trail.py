@@ -1,8 +1,16 @@
-"""CloudTrail's record of Organizations write calls, served through LookupEvents.
+"""CloudTrail's event history of Organizations and Account Management calls, served through
+LookupEvents as AWS serves it.
 
-moto's CloudTrail has no LookupEvents; orgsim keeps its own event history of every Organizations
-call that is not a read (Describe*/List*), successful or not, plus the CreateAccountResult and
-CloseAccountResult service events AWS publishes when the asynchronous work finishes.
+moto's CloudTrail has no LookupEvents; orgsim keeps its own event history. Every call is recorded,
+reads (`readOnly: true`) and writes, successful or not, plus the CreateAccountResult and
+CloseAccountResult service events AWS publishes when the asynchronous work finishes. Records take
+the shape of the example log entries in the Organizations User Guide ("Logging API calls with AWS
+CloudTrail for AWS Organizations"): camelCase `requestParameters` and `responseElements`, the
+caller's `userIdentity`, `readOnly`, `eventType`, `recipientAccountId`. No `Resources` are invented:
+AWS documents none for Organizations events.
+
+Organizations is a global service whose events CloudTrail keeps in US East (N. Virginia) only; a
+LookupEvents signed for another Region finds none of them.
 """
 
 from __future__ import annotations
@@ -15,128 +23,168 @@ from dataclasses import dataclass
 from typing import Any
 
 from orgsim.errors import AwsError
+from orgsim.identity import Caller
 
 SOURCE = "organizations.amazonaws.com"
-_ID_KEYS = {
-    "AccountId": "AWS::Organizations::Account",
-    "TargetId": "AWS::Organizations::Target",
-    "PolicyId": "AWS::Organizations::Policy",
-    "OrganizationalUnitId": "AWS::Organizations::OrganizationalUnit",
-    "ParentId": "AWS::Organizations::Parent",
-    "DestinationParentId": "AWS::Organizations::Parent",
-    "SourceParentId": "AWS::Organizations::Parent",
-    "RootId": "AWS::Organizations::Root",
-    "ResourceId": "AWS::Organizations::Resource",
-    "CreateAccountRequestId": "AWS::Organizations::CreateAccountRequest",
-}
+EVENT_REGION = "us-east-1"
 READ_PREFIXES = ("Describe", "List", "Get")
+# CloudTrail masks these in Organizations' records (the User Guide's CreateAccount example).
+_MASKED = frozenset({"email", "accountName"})
+_SERVICE_ORIGIN = {"CloseAccountResult": SOURCE, "CreateAccountResult": "AWS Internal"}
+_ATTRIBUTES = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName",
+               "EventSource", "AccessKeyId")
 
 
 @dataclass
 class Event:
-    event_id: str
-    name: str
     time: float
-    username: str
-    access_key: str
-    resources: list[dict[str, str]]
+    username: str | None
+    access_key: str | None
     detail: dict[str, Any]
-    source: str = SOURCE
 
     def summary(self) -> dict[str, Any]:
-        return {"EventId": self.event_id, "EventName": self.name, "ReadOnly": "false",
-                "AccessKeyId": self.access_key, "EventTime": self.time, "EventSource": self.source,
-                "Username": self.username, "Resources": self.resources,
-                "CloudTrailEvent": json.dumps(self.detail)}
+        """The event as LookupEvents returns it."""
+        out = {"EventId": self.detail["eventID"], "EventName": self.detail["eventName"],
+               "ReadOnly": str(self.detail["readOnly"]).lower(), "EventTime": self.time,
+               "EventSource": self.detail["eventSource"], "CloudTrailEvent": json.dumps(self.detail)}
+        if self.access_key:
+            out["AccessKeyId"] = self.access_key
+        if self.username:
+            out["Username"] = self.username
+        return out
+
+    def value(self, key: str) -> str | None:
+        return {"EventId": self.detail["eventID"], "EventName": self.detail["eventName"],
+                "ReadOnly": str(self.detail["readOnly"]).lower(), "Username": self.username,
+                "EventSource": self.detail["eventSource"], "AccessKeyId": self.access_key}.get(key)
 
 
-def _resources(params: dict[str, Any], result: dict[str, Any]) -> list[dict[str, str]]:
-    found = [{"ResourceType": kind, "ResourceName": str(params[key])}
-             for key, kind in _ID_KEYS.items() if isinstance(params.get(key), str)]
-    policy = (result.get("Policy") or {}).get("PolicySummary") or {}
-    request = result.get("CreateAccountStatus") or {}
-    created = [("AWS::Organizations::CreateAccountRequest", request.get("Id")),
-               ("AWS::Organizations::OrganizationalUnit", (result.get("OrganizationalUnit") or {}).get("Id")),
-               ("AWS::Organizations::Policy", policy.get("Id"))]
-    found += [{"ResourceType": kind, "ResourceName": rid} for kind, rid in created if rid]
-    for key in ("accountId", "createAccountStatus"):
-        value = result.get(key)
-        if isinstance(value, str):
-            found.append({"ResourceType": "AWS::Organizations::Account", "ResourceName": value})
-        elif isinstance(value, dict) and value.get("AccountId"):
-            found.append({"ResourceType": "AWS::Organizations::Account", "ResourceName": value["AccountId"]})
-    return found
+def camel(value: Any, masked: frozenset[str] = frozenset()) -> Any:
+    """An API's PascalCase JSON in CloudTrail's camelCase (AccountId -> accountId), masked keys
+    shown as ****, timestamps written as CloudTrail writes them ("Sep 16, 2020 9:20:50 PM")."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            name = key[:1].lower() + key[1:]
+            if name in masked:
+                item = "****"
+            elif name.endswith("Timestamp") and isinstance(item, int | float):
+                item = _timestamp(item)
+            out[name] = camel(item, masked)
+        return out
+    if isinstance(value, list):
+        return [camel(item, masked) for item in value]
+    return value
 
 
 class Trail:
     def __init__(self, management_account_id: str) -> None:
         self._lock = threading.Lock()
         self._events: list[Event] = []
+        self._closing: dict[str, float] = {}  # account id -> when CloseAccount was called
         self.account_id = management_account_id
 
     def reset(self) -> None:
         with self._lock:
             self._events.clear()
+            self._closing.clear()
 
-    def record(self, name: str, params: dict[str, Any], result: dict[str, Any],
-               identity: tuple[str, str], error: AwsError | None = None, source: str = SOURCE) -> None:
-        if name.startswith(READ_PREFIXES):
-            return
-        username, access_key = identity
-        now = time.time()
-        detail: dict[str, Any] = {
-            "eventVersion": "1.08", "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-            "eventSource": source, "eventName": name, "awsRegion": "us-east-1",
-            "userIdentity": {"type": "IAMUser", "userName": username, "accessKeyId": access_key,
-                             "accountId": self.account_id,
-                             "arn": f"arn:aws:iam::{self.account_id}:user/{username}"},
-            "requestParameters": params or None, "responseElements": result or None,
-            "eventType": "AwsApiCall", "recipientAccountId": self.account_id,
-        }
+    def record(self, name: str, params: dict[str, Any], result: dict[str, Any], caller: Caller,
+               error: AwsError | None = None, source: str = SOURCE, user_agent: str = "") -> None:
+        read = name.startswith(READ_PREFIXES)
+        masked = _MASKED if name == "CreateAccount" else frozenset()
+        detail = self._detail(name, source, caller.user_identity)
+        detail.update(sourceIPAddress="192.0.2.0", userAgent=user_agent or "orgsim")
         if error is not None:
             detail.update(errorCode=error.code, errorMessage=error.message)
-        event = Event(str(uuid.uuid4()), name, now, username, access_key, _resources(params, result), detail,
-                      source)
+        detail.update(requestParameters=camel(params, masked) or None,
+                      responseElements=None if read or error else camel(result, masked) or None,
+                      requestID=str(uuid.uuid4()), eventID=str(uuid.uuid4()), readOnly=read,
+                      eventType="AwsApiCall", managementEvent=True,
+                      recipientAccountId=self.account_id, eventCategory="Management")
+        if name == "CloseAccount" and error is None:
+            self._closing[str(params.get("AccountId"))] = time.time()
+        self._add(Event(time.time(), caller.username, caller.access_key, detail))
+
+    def service_event(self, name: str, details: dict[str, Any]) -> None:
+        origin = _SERVICE_ORIGIN.get(name, "AWS Internal")
+        detail = self._detail(name, SOURCE, {"accountId": self.account_id, "invokedBy": origin})
+        detail.update(sourceIPAddress=origin, userAgent=origin, requestParameters=None,
+                      responseElements=None, eventID=str(uuid.uuid4()), readOnly=False,
+                      eventType="AwsServiceEvent", managementEvent=True, recipientAccountId=self.account_id,
+                      serviceEventDetails=self._service_details(name, details), eventCategory="Management")
+        self._add(Event(time.time(), None, None, detail))
+
+    def _service_details(self, name: str, details: dict[str, Any]) -> dict[str, Any]:
+        """serviceEventDetails as in the User Guide's CreateAccountResult / CloseAccountResult examples."""
+        if name == "CloseAccountResult":
+            account = str(details.get("accountId"))
+            now = time.time()
+            return {"closeAccountStatus": {"accountId": account, "state": "SUCCEEDED",
+                                           "requestedTimestamp": _timestamp(self._closing.pop(account, now)),
+                                           "completedTimestamp": _timestamp(now)}}
+        return dict(camel(details, _MASKED))
+
+    def _detail(self, name: str, source: str, user_identity: dict[str, Any]) -> dict[str, Any]:
+        return {"eventVersion": "1.08", "userIdentity": user_identity,
+                "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "eventSource": source, "eventName": name, "awsRegion": EVENT_REGION}
+
+    def _add(self, event: Event) -> None:
         with self._lock:
             self._events.append(event)
 
-    def service_event(self, name: str, details: dict[str, Any]) -> None:
-        self.record(name, {}, details, ("AWS Organizations", ""))
-        with self._lock:
-            last = self._events[-1]
-            last.detail.update(eventType="AwsServiceEvent", serviceEventDetails=details,
-                               userIdentity={"accountId": self.account_id, "invokedBy": SOURCE})
-
-    def lookup(self, params: dict[str, Any]) -> dict[str, Any]:
-        start = float(params.get("StartTime", 0))
-        end = float(params.get("EndTime", time.time() + 1))
+    def lookup(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        """LookupEvents in `region`: Organizations' events are all in us-east-1."""
         attributes = params.get("LookupAttributes") or []
+        if len(attributes) > 1:
+            raise AwsError("InvalidLookupAttributesException",
+                           "You can specify only one lookup attribute.")
+        for attribute in attributes:
+            if attribute.get("AttributeKey") not in _ATTRIBUTES:
+                raise AwsError("InvalidLookupAttributesException",
+                               f"Invalid attribute key: {attribute.get('AttributeKey')}")
+        start, end, offset, size = _window(params)
         with self._lock:
-            events = [e for e in self._events if start <= e.time <= end and _matches(e, attributes)]
+            events = [e for e in self._events if region == EVENT_REGION and start <= e.time <= end
+                      and all(_matches(e, a) for a in attributes)]
         events.sort(key=lambda e: e.time, reverse=True)
-        offset = int(params.get("NextToken") or 0)
-        size = min(int(params.get("MaxResults") or 50), 50)
+        if offset > len(events):
+            raise AwsError("InvalidNextTokenException", "Invalid NextToken.")
         out: dict[str, Any] = {"Events": [e.summary() for e in events[offset:offset + size]]}
         if offset + size < len(events):
             out["NextToken"] = str(offset + size)
         return out
 
 
-def _matches(event: Event, attributes: list[dict[str, str]]) -> bool:
-    for attribute in attributes:
-        key, value = attribute.get("AttributeKey"), attribute.get("AttributeValue")
-        if key == "EventName" and event.name != value:
-            return False
-        if key == "EventSource" and value != event.source:
-            return False
-        if key == "Username" and event.username != value:
-            return False
-        if key == "AccessKeyId" and event.access_key != value:
-            return False
-        if key == "ResourceName" and not any(r["ResourceName"] == value for r in event.resources):
-            return False
-        if key == "ResourceType" and not any(r["ResourceType"] == value for r in event.resources):
-            return False
-        if key == "EventId" and event.event_id != value:
-            return False
-    return True
+def _window(params: dict[str, Any]) -> tuple[float, float, int, int]:
+    """StartTime, EndTime, the NextToken's offset and the page size, refused as CloudTrail does
+    (its API Reference's InvalidTimeRange, InvalidNextToken and InvalidMaxResults exceptions)."""
+    try:
+        start = float(params.get("StartTime", 0))
+        end = float(params.get("EndTime", time.time() + 1))
+    except (TypeError, ValueError):
+        raise AwsError("InvalidTimeRangeException", "Invalid StartTime or EndTime.") from None
+    if "StartTime" in params and "EndTime" in params and start > end:  # both given, out of order
+        raise AwsError("InvalidTimeRangeException", "StartTime is after EndTime.")
+    token = str(params.get("NextToken") or "0")
+    if not token.isdigit():
+        raise AwsError("InvalidNextTokenException", "Invalid NextToken.")
+    size = params.get("MaxResults", 50)
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 50:
+        raise AwsError("InvalidMaxResultsException", "MaxResults must be between 1 and 50.")
+    return start, end, int(token), size
+
+
+def _matches(event: Event, attribute: dict[str, str]) -> bool:
+    """ResourceName and ResourceType match nothing: Organizations events carry no Resources."""
+    key, value = attribute.get("AttributeKey", ""), attribute.get("AttributeValue")
+    return event.value(key) == value if key not in ("ResourceName", "ResourceType") else False
+
+
+def _timestamp(epoch: float) -> str:
+    moment = time.gmtime(epoch)
+    hour = moment.tm_hour % 12 or 12
+    return time.strftime(f"%b %d, %Y {hour}:%M:%S %p", moment).replace(" 0", " ", 1)
+
+

@@ -32,7 +32,11 @@ class RepositoryError(ReconcilerError):
 
 
 class AwsError(ReconcilerError):
-    """AWS refused or failed a call."""
+    """AWS refused or failed a call; `code` is AWS's error code when AWS answered with one."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class GitHubError(ReconcilerError):

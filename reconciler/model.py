@@ -145,7 +145,6 @@ class Quotas:
 @dataclass(frozen=True)
 class Organization:
     management_account_id: str
-    home_region: str = "us-east-1"
     policy_types: frozenset[str] = frozenset()
     ous: tuple[OrganizationalUnit, ...] = ()
     accounts: tuple[Account, ...] = ()

@@ -90,7 +90,7 @@ def generate(out: Path, accounts: int, ous: int, policies: int, seed: int = 0) -
     paths = _ou_paths(rng, ous) if ous else []
     (out / "accounts").mkdir(parents=True, exist_ok=True)
     (out / "policies").mkdir(parents=True, exist_ok=True)
-    organization = {"management_account_id": MANAGEMENT_ACCOUNT_ID, "home_region": "us-east-1",
+    organization = {"management_account_id": MANAGEMENT_ACCOUNT_ID,
                     "policy_types": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"], "organizational_units": paths}
     (out / "organization.yaml").write_text(_yaml(organization))
     for index in range(accounts):

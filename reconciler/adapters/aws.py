@@ -11,12 +11,14 @@ outside the port is `caller_identity` (STS), which a reconcile run makes at most
 from __future__ import annotations
 
 import os
+import re
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 import boto3
+import botocore.session
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
@@ -40,6 +42,8 @@ PACING_ENV: Final = "RECONCILER_AWS_PACING"
 HINTS: Final = {
     "AccessDeniedException": "the credentials lack the permission; run from the management "
     "account with the policy in docs/apply.md",
+    "AccessDeniedException:LookupEvents": "the credentials lack cloudtrail:LookupEvents; add it to the "
+    "role's policy (docs/reconcile.md)",
     "AWSOrganizationsNotInUseException": "these credentials are not in an organization",
     "TooManyRequestsException": "AWS kept throttling after retries; wait a minute and re-run",
     "ConcurrentModificationException": "something else is changing the organization; re-run",
@@ -69,9 +73,12 @@ class AwsClient:
             session = session_factory()  # an unknown AWS_PROFILE is found here or on the next line
             # Organizations is global and answers in us-east-1; a missing region is not an error.
             region = session.region_name or "us-east-1"
+            # CloudTrail keeps Organizations' events only in the partition's Organizations Region
+            # (Organizations User Guide, "Logging API calls with AWS CloudTrail"), whatever AWS_REGION says.
+            regions = {"organizations": region, "account": region, "cloudtrail": organizations_region(region)}
             self._clients = {
-                name: session.client(name, region_name=region, config=config)  # type: ignore[call-overload]
-                for name in ("organizations", "account", "cloudtrail")  # cloudtrail: drift attribution
+                name: session.client(name, region_name=where, config=config)  # type: ignore[call-overload]
+                for name, where in regions.items()
             }
         except (BotoCoreError, NoRegionError, ValueError) as exc:  # ValueError: a malformed endpoint URL
             raise AwsError(f"cannot set up the AWS client: {exc}; check AWS_PROFILE, AWS_REGION and "
@@ -121,6 +128,18 @@ class AwsClient:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
+def organizations_region(region: str) -> str:
+    """The Region of `region`'s partition that Organizations answers in and CloudTrail keeps its
+    events in: the partition endpoint's credential scope in botocore's endpoint data (us-east-1
+    in aws, us-gov-west-1 in aws-us-gov, cn-northwest-1 in aws-cn)."""
+    for partition in botocore.session.get_session().get_data("endpoints")["partitions"]:
+        if re.match(partition.get("regionRegex", "$^"), region):
+            service = partition["services"].get("organizations", {})
+            scope = service.get("endpoints", {}).get(service.get("partitionEndpoint"), {})
+            return str(scope.get("credentialScope", {}).get("region", "us-east-1"))
+    return "us-east-1"
+
+
 def _max_attempts() -> int:
     value = os.environ.get("AWS_MAX_ATTEMPTS", "")
     return int(value) if value.isdigit() and int(value) > 0 else MAX_ATTEMPTS
@@ -133,9 +152,9 @@ def aws_error(operation: str, exc: ClientError) -> AwsError:
     if message.startswith("<"):  # an HTML error page (a proxy, or an endpoint without this API)
         message = "the endpoint answered with an HTML error page, not an AWS error"
     message = message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "..."
-    hint = HINTS.get(code)
+    hint = HINTS.get(f"{code}:{operation}", HINTS.get(code))
     text = f"AWS refused {operation}: {code}: {message}" if message else f"AWS refused {operation}: {code}"
-    return AwsError(f"{text} ({hint})" if hint else text)
+    return AwsError(f"{text} ({hint})" if hint else text, code)
 
 
 def _snake(operation: str) -> str:

@@ -21,16 +21,16 @@ from reconciler.apply.applier import Applier
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.drift.applied import Baseline, baseline
-from reconciler.drift.attribution import CallerIdentity, attribution
+from reconciler.drift.attribution import attribution
 from reconciler.drift.detect import Drift, detect
 from reconciler.drift.files import account_files, import_files_for
-from reconciler.drift.pull_request_text import Attribution
 from reconciler.drift.read import read_live
 from reconciler.drift.remediate import Budget, Context, Files, applier_reverter
 from reconciler.drift.run import Report, run
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
-from reconciler.errors import GitError
+from reconciler.errors import AwsError, GitError
+from reconciler.live.cloudtrail import denied, lookup_events
 from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan
@@ -60,6 +60,7 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     session = default_session()
     client = AwsClient(lambda: session)
     identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
+    events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
     live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
     drifts = detect(desired, live, plan(desired, live))
     audit = open_audit(root, desired, None, run_info(env, "reconcile", env.sha or None), durable=act)
@@ -68,7 +69,7 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
         github=github or _NoGitHub(), act=act,
         revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit)),
         files_for=lambda d: _files(d, drifts, desired, root),
-        who=lambda d: _who(client, d, since, identity),
+        who=lambda d: attribution(events(), _resource_id(d, live), identity),
         budget=Budget(desired.reconcile.max_pull_requests_per_run),
     )
     port = github or _NoGitHub()
@@ -121,11 +122,24 @@ def _files(drift: Drift, drifts: list[Drift] | tuple[Drift, ...], desired: Organ
     return account_files(drift, desired, root)
 
 
-def _who(client: AwsClient, drift: Drift, since: datetime,
-         identity: Callable[[], CallerIdentity]) -> list[Attribution]:
-    live: Any = drift.live or {}
-    resource = live.get("account_id") if isinstance(live, dict) else None
-    return attribution(client, resource, since, identity)
+def attribution_events(client: AwsClient, since: datetime) -> list[dict[str, Any]]:
+    """CloudTrail's Organizations events since `since`, for attribution; none when CloudTrail
+    refuses (the pull request then says it has no record)."""
+    try:
+        return lookup_events(client, since)
+    except AwsError as exc:
+        if denied(exc):
+            return []
+        raise
+
+
+def _resource_id(drift: Drift, live: Organization) -> str | None:
+    """The AWS id of a drifted account or policy (an attachment's policy), as CloudTrail names it."""
+    if drift.resource in ("policy", "attachment"):
+        found = live.policy(drift.address.split(".")[1])
+        return found.policy_id if found else None
+    value: Any = drift.live or {}
+    return value.get("account_id") if isinstance(value, dict) else None
 
 
 @dataclasses.dataclass

@@ -1,5 +1,8 @@
 """Who changed a drifted resource, as CloudTrail tells it, without the reconciler's own calls
-(nor AWS's service events, which only finish someone's earlier call).
+(nor AWS's own work: service events, which only finish someone's earlier call, and calls an AWS
+service made). An event is on a resource when its request, response or service details name the
+resource's id (reconciler.live.cloudtrail.ids_of); the actor is the person behind an assumed role
+(session and role), an IAM user or root.
 
 A first run looks back a day, and every run's window overlaps the last one's by CloudTrail's
 delivery delay, so the events on a drifted account include apply's (creating, moving, tagging
@@ -15,21 +18,20 @@ too; the role's trust policy should allow only the workflows (docs/reconcile.md)
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from reconciler.drift.pull_request_text import Attribution
-from reconciler.live.calls import AwsCalls
-from reconciler.live.cloudtrail import lookup_events
+from reconciler.live.cloudtrail import detail, ids_of
 
 # A role's session (arn:aws:sts::1234:assumed-role/Name/session) and the role (arn:aws:iam::1234:
 # role/path/Name): the parts that name the role, which is what a session acts for.
 _SESSION = re.compile(r"^arn:([^:]+):sts::(\d+):assumed-role/([^/]+)/[^/]+$")
 _ROLE = re.compile(r"^arn:([^:]+):iam::(\d+):role/(?:.*/)?([^/]+)$")
+_SESSION_PARTS = re.compile(r"^arn:[^:]+:sts::\d+:assumed-role/([^/]+)/(.+)$")
 
 
 @dataclass(frozen=True)
@@ -55,34 +57,48 @@ def made_by(event: Mapping[str, Any], identity: CallerIdentity) -> bool:
 
 
 def by_a_caller(event: Mapping[str, Any]) -> bool:
-    """False for AWS's own service events (CreateAccountResult and the like): they record the
-    end of someone's earlier call, not a change anyone made then."""
-    return _detail(event).get("eventType") != "AwsServiceEvent"
+    """False for AWS's own work: service events (CreateAccountResult and the like, which record
+    the end of someone's earlier call) and calls an AWS service made (userIdentity AWSService)."""
+    record = detail(event) or {}
+    return record.get("eventType") != "AwsServiceEvent" and _user_identity(event).get("type") != "AWSService"
+
+
+def actor(event: Mapping[str, Any]) -> str:
+    """Who made the call, for people: an IAM user's name, "root", or the person behind an
+    assumed role as its session name and role ("alice (role admin)"), from userIdentity."""
+    user = _user_identity(event)
+    kind = user.get("type")
+    session = _SESSION_PARTS.match(str(user.get("arn") or ""))
+    if session:  # the ARN says it, whatever the type (an example in AWS's docs says IAMUser here)
+        return f"{session[2]} (role {session[1]})"
+    if kind == "AssumedRole":
+        issuer = (user.get("sessionContext") or {}).get("sessionIssuer") or {}
+        name = str(user.get("principalId") or "?").rsplit(":", 1)[-1]
+        return f"{name} (role {issuer.get('userName') or '?'})"
+    if kind == "IAMUser" and user.get("userName"):
+        return str(user["userName"])
+    if kind == "Root":
+        return "root"
+    return str(event.get("Username") or user.get("arn") or "unknown")
 
 
 def _user_identity(event: Mapping[str, Any]) -> dict[str, Any]:
-    user = _detail(event).get("userIdentity")
+    user = (detail(event) or {}).get("userIdentity")
     return user if isinstance(user, dict) else {}
 
 
-def _detail(event: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        detail = json.loads(str(event.get("CloudTrailEvent") or "{}"))
-    except ValueError:
-        return {}
-    return detail if isinstance(detail, dict) else {}
-
-
-def attribution(client: AwsCalls, resource_id: str | None, since: datetime,
+def attribution(events: Iterable[Mapping[str, Any]], resource_id: str | None,
                 identity: Callable[[], CallerIdentity]) -> list[Attribution]:
-    """CloudTrail's events on `resource_id` since `since`, newest first, the reconciler's left
-    out. `identity` is asked only when there are events to sort."""
+    """The events (lookup_events' answer, newest first) that name `resource_id` in their request,
+    response or service details, the reconciler's own and AWS's left out. `identity` is asked
+    only when there are events to sort."""
     if not resource_id:
         return []
-    events = [e for e in lookup_events(client, since, resource_id) if by_a_caller(e)]
-    own = identity() if events else None
-    return [Attribution(str(e.get("Username") or "unknown"), str(e.get("EventName")),
-                        _time(e.get("EventTime"))) for e in events if own is None or not made_by(e, own)]
+    mine = [e for e in events if resource_id in ids_of(e) and by_a_caller(e)
+            and not (detail(e) or {}).get("errorCode")]
+    own = identity() if mine else None
+    return [Attribution(actor(e), str(e.get("EventName")), _time(e.get("EventTime")))
+            for e in mine if own is None or not made_by(e, own)]
 
 
 def _time(value: Any) -> str:

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, full_scan_reason
 from reconciler.drift.state import State
+from reconciler.errors import AwsError
 from reconciler.live.calls import AwsCalls
-from reconciler.live.cloudtrail import Touched, since_full_scan, touched
+from reconciler.live.cloudtrail import PERMISSION, Touched, denied, since_full_scan, touched
 from reconciler.live.read import read_organization
 from reconciler.live.reread import read_accounts, read_policies
 from reconciler.model import Organization
@@ -30,12 +31,13 @@ def read_live(client: AwsCalls, desired: Organization, state: State, incremental
     """The live organization, how it was read, and (incremental) the addresses it covers."""
     reason = full_scan_reason(state, desired, incremental, now, interval)
     if reason is None and state.last_run and state.last_full_scan:
-        found = touched(since_full_scan(client, state.last_run, state.last_full_scan))
-        if found.structural:
+        found, reason = _events(client, state)
+        if found is not None and found.structural:
             reason = f"CloudTrail shows {found.structural[0]}"
-        else:
+        elif found is not None:
+            found, unknown = _known(desired, state, found)
             live, covered = _partial(client, desired, state, found)
-            return live, f"incremental, {len(covered)} resources re-read", covered
+            return live, _incremental(len(covered), found.skipped + unknown), covered
     live = read_organization(client)
     state.ids = {"root": live.root_id, "ous": {o.path: o.ou_id for o in live.ous},
                  "policies": {p.name: p.policy_id for p in live.policies}}
@@ -44,6 +46,36 @@ def read_live(client: AwsCalls, desired: Organization, state: State, incremental
     state.last_full_scan = now.isoformat()
     return live, f"full ({reason})", None
 
+
+
+def _events(client: AwsCalls, state: State) -> tuple[Touched | None, str | None]:
+    """What CloudTrail says changed since the last run; None and the reason when it refused."""
+    try:
+        return touched(since_full_scan(client, str(state.last_run), str(state.last_full_scan))), None
+    except AwsError as exc:
+        if not denied(exc):
+            raise
+        return None, f"CloudTrail refused LookupEvents: the credentials lack {PERMISSION}"
+
+
+def _known(desired: Organization, state: State, found: Touched) -> tuple[Touched, tuple[str, ...]]:
+    """`found` without the accounts and policies the repository does not know (an unmanaged
+    account's tags, say): noted and left to the full scan, which reports unmanaged resources."""
+    accounts = {a.account_id for a in desired.accounts if a.account_id} | {desired.management_account_id}
+    ids: dict[str, str] = state.ids.get("policies", {})
+    policies = {ids[p.name] for p in desired.policies if p.name in ids}
+    unknown = sorted((found.accounts - accounts) | (found.policies - policies))
+    notes = tuple(f"{i}: not in the repository" for i in unknown)
+    return dataclasses.replace(found, accounts=found.accounts & accounts,
+                               policies=found.policies & policies), notes
+
+
+def _incremental(count: int, notes: tuple[str, ...]) -> str:
+    text = f"incremental, {count} resources re-read"
+    if not notes:
+        return text
+    return f"{text}; skipped {len(notes)} CloudTrail event(s) for the full scan: {notes[0]}" + (
+        f" (+{len(notes) - 1} more)" if len(notes) > 1 else "")
 
 
 def _partial(client: AwsCalls, desired: Organization, state: State, found: Touched

@@ -26,7 +26,6 @@ def canonical(org: Organization) -> dict[str, Any]:
     """Every field the plan depends on, in an order-free form (lists sorted, sets as lists)."""
     return {
         "management_account_id": org.management_account_id,
-        "home_region": org.home_region,
         "policy_types": sorted(org.policy_types),
         "ous": sorted((_ou(o) for o in org.ous), key=lambda o: o["path"]),
         "accounts": sorted((_account(a) for a in org.accounts), key=lambda a: (a["name"], a["email"])),

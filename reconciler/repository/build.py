@@ -26,7 +26,6 @@ def build_organization(files: RepositoryFiles) -> model.Organization:
     ]
     return model.Organization(
         management_account_id=org["management_account_id"],
-        home_region=org.get("home_region", "us-east-1"),
         policy_types=frozenset(org.get("policy_types", [])),
         ous=tuple(sorted(ous, key=lambda o: (o.depth, o.path))),
         accounts=tuple(sorted((_account(a) for a in files.accounts), key=lambda a: a.name)),

@@ -134,7 +134,6 @@ def organization_text(live: Organization) -> str:
     lines = [
         "# Imported from the live organization by `reconciler import`. Review before the first apply.",
         f"management_account_id: {q(live.management_account_id)}",
-        f"home_region: {live.home_region}",
         f"policy_types: [{', '.join(sorted(live.policy_types))}]",
         "organizational_units:" + ("" if live.ous else " []"),
     ]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drift_world import World, ou_id
+from drift_world import PROJECT, World, ou_id
 
 from orgsim.testing import ACCESS_KEY_ID
-from reconciler.drift.attribution import CallerIdentity, by_a_caller, made_by, principal
+from reconciler.drift.attribution import CallerIdentity, actor, attribution, by_a_caller, made_by, principal
 
 ROLE = "arn:aws:iam::111111111111:role/ci/reconciler-apply"
 SESSION = "arn:aws:sts::111111111111:assumed-role/reconciler-apply/GitHubActions"
+FIXTURES = PROJECT / "tests" / "orgsim" / "fixtures" / "cloudtrail"
 
 
 def _event(arn: str | None, key: str = "ASIAOTHER", **identity: Any) -> dict[str, Any]:
@@ -37,6 +38,31 @@ def test_own_events_are_the_same_key_or_the_same_principal() -> None:
     assert not made_by({"AccessKeyId": "ASIAOTHER", "CloudTrailEvent": "{not json"}, me)
     assert not by_a_caller({"CloudTrailEvent": json.dumps({"eventType": "AwsServiceEvent"})})
     assert by_a_caller(_event("arn:aws:iam::111111111111:user/mallory"))
+
+
+def _example(name: str, **changes: Any) -> dict[str, Any]:
+    """A LookupEvents event around AWS's example record (or only its userIdentity) in the fixtures."""
+    record = {"eventName": "MoveAccount", "requestParameters": {"accountId": "555555555555"},
+              **json.loads((FIXTURES / name).read_text())["record"], **changes}
+    return {"EventName": record["eventName"], "EventTime": "t", "CloudTrailEvent": json.dumps(record)}
+
+
+def test_actor_is_the_person_behind_a_role_a_user_or_root() -> None:
+    """CloudTrail User Guide, "CloudTrail userIdentity element": an assumed role's session name
+    and role, an IAM user's name, root; AWS services' calls and service events are nobody's."""
+    assert actor(_example("user-identity-assumed-role.json")) == "MySessionName (role RoleToBeAssumed)"
+    assert actor(_example("user-identity-iam-user.json")) == "Alice"
+    assert actor(_example("user-identity-root.json")) == "root"
+    assert not by_a_caller(_example("user-identity-aws-service.json"))
+    assert not by_a_caller(_example("close-account-result.json"))
+    me = CallerIdentity(SESSION, "ASIATHISRUN")
+    events = [_example("user-identity-assumed-role.json"), _example("close-account-result.json"),
+              _example("close-account.json"), _example("user-identity-root.json", errorCode="AccessDenied"),
+              _example("user-identity-iam-user.json", requestParameters={"accountId": "999999999999"}),
+              {"EventName": "MoveAccount", "CloudTrailEvent": "{not json"}]
+    who = attribution(events, "555555555555", lambda: me)
+    assert [(a.actor, a.event) for a in who] == [("MySessionName (role RoleToBeAssumed)", "MoveAccount"),
+                                                 ("my-session-id (role my-admin-role)", "CloseAccount")]
 
 
 def test_the_pull_request_names_the_intruder_not_the_reconciler(small_world: World) -> None:

@@ -3,11 +3,10 @@ full scan as the safety net."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from drift_world import INTRUDER, World, ou_id
-
-from reconciler.live.cloudtrail import touched
 
 
 def _calls(world: World, before: dict[str, int]) -> dict[str, int]:
@@ -30,7 +29,7 @@ def test_incremental_reads_only_what_cloudtrail_names(small_world: World) -> Non
 
     out, quiet = _run(world)
     assert "scan: incremental, 0 resources re-read" in out and "Drift: 0 found" in out
-    assert quiet == {"LookupEvents": 2}  # one lookup per event source: Organizations, Account
+    assert quiet == {"LookupEvents": 1}  # one lookup of write events, however many reads
 
     org: Any = world.org()
     source, target = ou_id(org, "Workloads/Production"), ou_id(org, "Sandbox")
@@ -40,7 +39,7 @@ def test_incremental_reads_only_what_cloudtrail_names(small_world: World) -> Non
     assert "scan: incremental, 1 resources re-read" in out
     assert "account.cust-acme-prod: modified, reverted" in out
     reads = {k: v for k, v in moved.items() if k != "MoveAccount"}
-    assert reads == {"LookupEvents": 2, "DescribeAccount": 1, "ListParents": 1, "ListTagsForResource": 1}
+    assert reads == {"LookupEvents": 1, "DescribeAccount": 1, "ListParents": 1, "ListTagsForResource": 1}
     assert sum(reads.values()) < sum(full.values()) / 5
 
     # A rename is the Account Management API's event, not Organizations': followed all the same.
@@ -56,14 +55,31 @@ def test_incremental_reads_only_what_cloudtrail_names(small_world: World) -> Non
     assert "ou.Rogue: unmanaged, reported" in out
 
 
-def test_touched_sorts_events_into_accounts_policies_and_structure() -> None:
-    events = [
-        {"EventName": "MoveAccount", "Resources": [{"ResourceName": "123456789012"},
-                                                   {"ResourceName": "ou-ab12-cd34ef56"}]},
-        {"EventName": "AttachPolicy", "Resources": [{"ResourceName": "p-abc123"}]},
-        {"EventName": "TagResource", "Resources": [{"ResourceName": "ou-ab12-cd34ef56"}]},
-    ]
-    found = touched(events)
-    assert found.accounts == {"123456789012"} and found.policies == {"p-abc123"}
-    assert found.structural == ("TagResource",)
-    assert touched(events[:2]).structural == ()
+def test_access_denied_falls_back_to_a_full_scan(small_world: World) -> None:
+    """A LookupEvents AccessDenied is one line naming the permission, and the run scans fully."""
+    world = small_world
+    world.ids()
+    _run(world)
+    world.sim.inject_fault("LookupEvents", "aws_error", code="AccessDeniedException")
+    out, _ = _run(world)
+    assert "scan: full (CloudTrail refused LookupEvents: the credentials lack cloudtrail:LookupEvents)" in out
+    assert "Traceback" not in out
+
+
+def test_events_on_resources_the_repository_does_not_know_are_noted(small_world: World) -> None:
+    """An event on a policy the repository does not manage is skipped with a note (the full scan
+    reports unmanaged resources), not re-read as if it were managed."""
+    world = small_world
+    world.ids()
+    _run(world)
+    org: Any = world.org()
+    document = json.dumps({"Version": "2012-10-17",
+                           "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]})
+    rogue = org.create_policy(Name="rogue", Description="d", Type="SERVICE_CONTROL_POLICY",
+                              Content=document)["Policy"]["PolicySummary"]["Id"]
+    out, _ = _run(world)
+    assert "scan: full (CloudTrail shows CreatePolicy)" in out
+    org.update_policy(PolicyId=rogue, Description="changed")
+    out, _ = _run(world)
+    assert "scan: incremental, " in out
+    assert f"skipped 1 CloudTrail event(s) for the full scan: {rogue}: not in the repository" in out, out

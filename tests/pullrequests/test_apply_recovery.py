@@ -21,7 +21,6 @@ from reconciler.pullrequests.writeback import BRANCH as WRITEBACK_BRANCH
 
 ORGANIZATION = """\
 management_account_id: "111111111111"
-home_region: us-east-1
 policy_types: [SERVICE_CONTROL_POLICY]
 organizational_units:
   - Workloads

@@ -81,6 +81,21 @@ def test_load_repository_raises_with_formatted_problems(tmp_path: Path) -> None:
     assert "accounts/app-dev.yaml:1:1: error[E101]: missing required field 'email'" in str(raised.value)
 
 
+def test_an_old_home_region_still_loads_and_means_nothing(tmp_path: Path) -> None:
+    """home_region is gone from the model (CloudTrail is read in the partition's Organizations
+    Region whatever it said); older files that have it load unchanged, a malformed value is still
+    a problem with file and line."""
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    path = repo / "organization.yaml"
+    plain = load_repository(repo)
+    path.write_text(path.read_text() + "home_region: eu-west-1\n")
+    assert load_repository(repo) == plain
+    path.write_text(path.read_text().replace("home_region: eu-west-1", "home_region: Mars"))
+    with pytest.raises(RepositoryError, match=r"organization.yaml:\d+:\d+: error"):
+        load_repository(repo)
+
+
 def test_missing_repository_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--repo", str(tmp_path / "nope")])
     assert result.exit_code == 1

@@ -16,7 +16,6 @@ from reconciler.commands.cli import main
 
 ORGANIZATION = """\
 management_account_id: "111111111111"
-home_region: us-east-1
 policy_types: [SERVICE_CONTROL_POLICY]
 organizational_units:
   - Workloads
