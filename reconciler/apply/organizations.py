@@ -83,7 +83,8 @@ class OrganizationsWriter:
                          DestinationParentId=destination)
 
     def parent_of(self, account_id: str) -> str:
-        return str(self.client.call("ListParents", ChildId=account_id)["Parents"][0]["Id"])
+        # every page: AWS may answer an empty page with a NextToken before the parent
+        return str(next(iter(self.client.pages("ListParents", "Parents", ChildId=account_id)))["Id"])
 
     def rename_account(self, account_id: str, name: str) -> str | None:
         # PutAccountName belongs to the Account Management API, called from the management account.
