@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("http500", "connection_reset", "latency", "aws_error", "create_account_failure")
+KINDS = ("http500", "connection_reset", "latency", "aws_error", "create_account_failure", "empty_page")
 
 
 @dataclass

@@ -83,7 +83,8 @@ class OrgSimMiddleware:
             try:
                 result = orgs.before(operation, params)
                 if result is None:
-                    status, moto_headers, raw = self._call_moto(environ)
+                    status, moto_headers, raw = self._call_moto(
+                        _with_params(environ, orgs.moto_params(operation, params)))
                     if not status.startswith("200"):
                         trail.record(operation, params, {}, identity, _moto_error(raw), user_agent=agent)
                         start_response(status, moto_headers)
@@ -138,6 +139,14 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     body = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body
+
+
+def _with_params(environ: dict[str, Any], params: dict[str, Any] | None) -> dict[str, Any]:
+    """The request with another JSON body (what moto must answer), or unchanged for None."""
+    if params is None:
+        return environ
+    body = json.dumps(params).encode()
+    return {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
 
 
 def _params(body: bytes) -> dict[str, Any]:

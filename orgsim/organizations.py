@@ -1,7 +1,9 @@
 """The Organizations layer in front of moto: checks before a call, corrections after it.
 
 `before` either answers a call itself (returns the response body), raises AwsError, or returns
-None to let moto handle it; `after` corrects moto's response (Paths, default attachments).
+None to let moto handle it; `moto_params` is the request moto gets (a list operation's whole list);
+`after` corrects moto's response (one page of a list, accounts' State and Paths, OUs' Path,
+default attachments).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from orgsim import ou_rules, policy_rules, tag_rules
+from orgsim import ou_rules, paging, policy_rules, tag_rules
 from orgsim.backend import detach, find_account, org_backend, path_of, sync_default_attachments
 from orgsim.errors import AwsError
 from orgsim.faults import FaultBook
@@ -53,15 +55,21 @@ class Organizations:
         handler = self._before.get(operation)
         return handler(self.backend, params) if handler else None
 
+    def moto_params(self, operation: str, params: Params) -> Params | None:
+        """The request moto answers, when it is not the caller's: a list operation's whole list."""
+        return paging.unpaged(operation, params)
+
     def after(self, operation: str, params: Params, result: Params) -> Params:
         backend = self.backend
         if operation in ("EnablePolicyType", "DisablePolicyType"):
             self._resync(backend, params["PolicyType"], operation == "EnablePolicyType")
+        key = paging.result_key(operation)
+        if key is not None:
+            result = paging.page(operation, params, list(result.get(key) or []), self.settings.page_size,
+                                 self.faults)
         for key in ("Accounts", "Account"):
             for account in _as_list(result.get(key)):
-                entity = find_account(backend, account.get("Id", ""))
-                if entity is not None:
-                    account["Paths"] = [path_of(backend, entity)]
+                _account_fields(backend, account)
         for key in ("OrganizationalUnits", "OrganizationalUnit"):
             for ou in _as_list(result.get(key)):
                 entity = next((o for o in backend.ou if o.id == ou.get("Id")), None)
@@ -90,13 +98,8 @@ class Organizations:
         ou_rules.check_create(backend, self.settings, params)
 
     def _list_create_status(self, backend: Any, params: Params) -> Params:
-        statuses = self.lifecycle.statuses(params.get("States"))
-        start = int(params.get("NextToken") or 0)
-        size = int(params.get("MaxResults") or 20)
-        out: Params = {"CreateAccountStatuses": statuses[start:start + size]}
-        if start + size < len(statuses):
-            out["NextToken"] = str(start + size)
-        return out
+        # answered here, the whole list (`after` pages it): moto knows nothing of orgsim's creations
+        return {"CreateAccountStatuses": self.lifecycle.statuses(params.get("States"))}
 
     def _close_account(self, backend: Any, params: Params) -> Params:
         self.lifecycle.close(params["AccountId"])
@@ -133,6 +136,16 @@ class Organizations:
                 continue
             for policy in [p for p in entity.attached_policies if p.type == policy_type]:
                 detach(policy, entity)
+
+
+def _account_fields(backend: Any, account: Params) -> None:
+    """An Account as AWS returns it since the retirement of `Status` (2026-09-09): `State` and
+    `Paths`, no `Status`."""
+    account.pop("Status", None)
+    entity = find_account(backend, account.get("Id", ""))
+    if entity is not None:
+        account["State"] = entity.state
+        account["Paths"] = [path_of(backend, entity)]
 
 
 def _as_list(value: Any) -> list[dict[str, Any]]:

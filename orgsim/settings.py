@@ -29,6 +29,8 @@ class Settings:
     identities: dict[str, Any] = field(default_factory=dict)
     # operation -> [rate per second, burst]; overrides the built-in table
     rates: dict[str, list[float]] = field(default_factory=dict)
+    # the largest page a list operation answers (AWS may answer fewer than MaxResults; at most 20)
+    page_size: int = 20
 
     def closing_seconds(self) -> float:
         if self.close_account_seconds is None:
@@ -50,6 +52,8 @@ class Settings:
                 raise ValueError(f"setting {key} must be {expected.__name__}")
             if key == "identities":
                 identity.check(value)
+            if key == "page_size" and isinstance(value, int) and not 1 <= value <= 20:
+                raise ValueError("setting page_size must be 1 to 20 (AWS's largest page)")
             setattr(self, key, value)
 
     def public(self) -> dict[str, Any]:
@@ -67,4 +71,5 @@ _TYPES: dict[str, type] = {
     "refuse_management_scp": bool,
     "identities": dict,
     "rates": dict,
+    "page_size": int,
 }

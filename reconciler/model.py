@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from typing import Final
 
 ROOT: Final = "root"
+# AWS's account State (Organizations' `Account.State`; `Status` was retired on 2026-09-09). An
+# account in one of these is closed or being closed: nothing can be changed on it and it is never
+# closed again. PENDING_ACTIVATION (sign-up not completed) and ACTIVE are open.
+ACCOUNT_STATES: Final = ("PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED")
+CLOSED_STATES: Final = frozenset({"PENDING_CLOSURE", "SUSPENDED", "CLOSED"})
 SCP: Final = "SERVICE_CONTROL_POLICY"
 TAG_POLICY: Final = "TAG_POLICY"
 POLICY_TYPES: Final = (SCP, TAG_POLICY)
@@ -96,7 +101,8 @@ class Account:
     # The complete tag set as it is (live) or must be (desired) in AWS: metadata tags, the
     # managed-by tag and the extra tags. The loader computes it with `account_tags`.
     tags: Mapping[str, str] = field(default_factory=dict)
-    status: str = "ACTIVE"  # AWS's status: ACTIVE | SUSPENDED | PENDING_CLOSURE
+    # AWS's account State (one of ACCOUNT_STATES); the repository's side always says ACTIVE
+    status: str = "ACTIVE"
     source: Source | None = field(default=None, compare=False)
     field_sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
 

@@ -8,7 +8,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.errors import AwsError
 from reconciler.live.calls import AwsCalls, request_id
+from reconciler.live.scope import parent_id
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,10 @@ class OrganizationsWriter:
                          DestinationParentId=destination)
 
     def parent_of(self, account_id: str) -> str:
-        return str(self.client.call("ListParents", ChildId=account_id)["Parents"][0]["Id"])
+        parent = parent_id(self.client, account_id)  # past empty pages, as AWS may answer them
+        if parent is None:
+            raise AwsError(f"AWS listed no parent for account {account_id}")
+        return parent
 
     def rename_account(self, account_id: str, name: str) -> str | None:
         # PutAccountName belongs to the Account Management API, called from the management account.

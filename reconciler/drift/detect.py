@@ -21,7 +21,6 @@ DriftKind = Literal["modified", "missing", "unmanaged"]
 Decision = Literal["revert", "pull_request", "import_pr", "detach", "report", "skip"]
 
 _KIND_BY_ACTION: Mapping[str, DriftKind] = {"create": "missing", "update": "modified", "delete": "unmanaged"}
-_INACTIVE = ("SUSPENDED", "PENDING_CLOSURE")
 
 
 @dataclass(frozen=True)
@@ -118,13 +117,14 @@ def _from_unmanaged(item: Unmanaged, desired: Organization) -> Drift | None:
 
 
 def _inactive_accounts(desired: Organization, live: Organization) -> list[Drift]:
-    """A repository account that AWS has suspended: the planner has nothing to change (AWS cannot
-    reinstate it), so it would stay silent; people must hear of it."""
+    """A repository account that AWS has closed (or is closing), or whose sign-up was never
+    completed (PENDING_ACTIVATION): the planner has nothing to change (AWS cannot reinstate a
+    closed account, nor finish a sign-up), so it would stay silent; people must hear of it."""
     by_id = {a.account_id: a for a in live.accounts if a.account_id}
     found = []
     for account in desired.accounts:
         current = by_id.get(account.account_id) if account.account_id else None
-        if current and current.status in _INACTIVE and _expects_active(account):
+        if current and current.status != "ACTIVE" and _expects_active(account):
             found.append(Drift(f"account.{account.name}", "missing", "account", "report",
                                f"AWS reports the account {current.status}", account=account.name,
                                unmanaged=Unmanaged(f"account.{account.name}", "account",

@@ -12,11 +12,11 @@ count, because a large organization's full scan outlasts the schedule's period.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, full_scan_reason
-from reconciler.drift.state import State
+from reconciler.drift.state import State, decode_states, encode_states
 from reconciler.errors import AwsError
 from reconciler.live.calls import AwsCalls
 from reconciler.live.cloudtrail import PERMISSION, Touched, denied, since_full_scan, touched
@@ -40,7 +40,8 @@ def read_live(client: AwsCalls, desired: Organization, state: State, incremental
             return live, _incremental(len(covered), found.skipped + unknown), covered
     live = read_organization(client)
     state.ids = {"root": live.root_id, "ous": {o.path: o.ou_id for o in live.ous},
-                 "policies": {p.name: p.policy_id for p in live.policies}}
+                 "policies": {p.name: p.policy_id for p in live.policies},
+                 "accounts": encode_states({str(a.account_id): a.status for a in live.accounts})}
     # The scan's start: changes made while it read may be missed by it, so the next run's
     # CloudTrail window must reach back to here.
     state.last_full_scan = now.isoformat()
@@ -85,8 +86,13 @@ def _partial(client: AwsCalls, desired: Organization, state: State, found: Touch
                      and a.split(".", 1)[1] in by_name}
     policy_ids: dict[str, str] = state.ids.get("policies", {})
     open_policies = {policy_ids[n] for n in _open_policy_names(state.open) if n in policy_ids}
-    baseline = _baseline(desired, state)
-    accounts = read_accounts(client, baseline, found.accounts | open_accounts)
+    states = decode_states(state.ids.get("accounts")) or {}
+    baseline = _baseline(desired, state, states)
+    reread = found.accounts | open_accounts
+    accounts = read_accounts(client, baseline, reread)
+    # what this run re-read is the newest word on those accounts: the next runs start from it
+    states.update({str(a.account_id): a.status for a in accounts if a.account_id in reread})
+    state.ids["accounts"] = encode_states(states)
     live = dataclasses.replace(baseline, accounts=accounts)
     live = dataclasses.replace(live, policies=read_policies(client, live, found.policies | open_policies))
     return live, _covered(desired, live, found.accounts | open_accounts, found.policies | open_policies)
@@ -96,14 +102,17 @@ def _open_policy_names(open_addresses: Iterable[str]) -> set[str]:
     return {a.split(".")[1] for a in open_addresses if a.startswith(("policy.", "attachment."))}
 
 
-def _baseline(desired: Organization, state: State) -> Organization:
-    """The organization as the repository says, with the ids the last full scan saw."""
+def _baseline(desired: Organization, state: State, states: Mapping[str, str]) -> Organization:
+    """The organization as the repository says, with the ids the last full scan saw and each
+    account's State as AWS last answered it (that scan, or a re-read since). An account the
+    scan did not find in the organization is left out, as the full scan leaves it out."""
     ous = state.ids.get("ous", {})
     policies = state.ids.get("policies", {})
     return dataclasses.replace(
         desired, root_id=state.ids.get("root"),
         ous=tuple(dataclasses.replace(o, ou_id=ous.get(o.path)) for o in desired.ous),
-        accounts=tuple(a for a in desired.accounts if a.account_id),
+        accounts=tuple(dataclasses.replace(a, status=states[a.account_id]) for a in desired.accounts
+                       if a.account_id and a.account_id in states),
         policies=tuple(dataclasses.replace(p, policy_id=policies.get(p.name)) for p in desired.policies),
     )
 

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from reconciler.drift.detect import managed_addresses
-from reconciler.drift.state import State
+from reconciler.drift.state import State, decode_states
 from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
 
@@ -34,6 +34,8 @@ def full_scan_reason(state: State, desired: Organization, incremental: bool, now
     last_full = parse_time(state.last_full_scan)
     if parse_time(state.last_run) is None or last_full is None or not state.ids:
         return "no earlier run"
+    if decode_states(state.ids.get("accounts")) is None:
+        return "the state holds no account states (an older reconciler wrote it)"
     if now - last_full >= interval:
         return f"the last full scan is older than {format_duration(interval)}"
     if state.repository != fingerprint(desired):

@@ -3,8 +3,10 @@
 Call budget for a full read (O OUs, A accounts, P policies, T attachment targets):
 ListRoots 1, ListOrganizationalUnitsForParent O+1, ListAccounts ceil(A/20), per policy one
 DescribePolicy and one ListTargetsForPolicy page (more pages for T), ListTagsForResource per tagged
-resource in scope. Accounts' OUs come from the `Paths` field of ListAccounts; ListParents is the
-fallback for endpoints that do not return it, and is counted like every other call.
+resource in scope. Every list is read to its last page: AWS may answer fewer items than asked for,
+even none, with a NextToken. Accounts' OUs come from the `Paths` field of ListAccounts; ListParents
+is the fallback for endpoints that do not return it, and is counted like every other call. An
+account's state is AWS's `State` (`Status` was retired on 2026-09-09).
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from reconciler.errors import AwsError
 from reconciler.live.calls import AwsCalls
 from reconciler.live.scope import (
     EVERYTHING,
     NullProgress,
     Progress,
     ReadScope,
+    account_state,
+    first_item,
     ou_path_for,
+    parent_id,
     parent_id_from_paths,
     target_address,
 )
@@ -37,7 +43,10 @@ def read_organization(
     client: AwsCalls, scope: ReadScope = EVERYTHING, progress: Progress | None = None
 ) -> Organization:
     progress = progress or NullProgress()
-    root = client.call("ListRoots")["Roots"][0]
+    root = first_item(client, "ListRoots", "Roots")
+    if root is None:
+        raise AwsError("AWS listed no root for this organization; check that the credentials belong "
+                       "to its management account")
     root_id = str(root["Id"])
     # Only the types the product models: a backup policy type enabled by hand is none of its business.
     types = frozenset(
@@ -94,14 +103,13 @@ def _read_accounts(
         account_id, email = str(item["Id"]), str(item["Email"])
         parent = parent_id_from_paths(item.get("Paths") or [], account_id)
         if parent is None:
-            parents = client.call("ListParents", ChildId=account_id)["Parents"]
-            parent = str(parents[0]["Id"]) if parents else None
+            parent = parent_id(client, account_id)
         wanted = scope.wants_account_tags(account_id, email)
         tags = _tags(client, account_id) if wanted else {}
         meta: dict[str, Any] = metadata_from_tags(tags)
         accounts.append(Account(
             name=str(item["Name"]), email=email, ou=ou_path_for(parent, root_id, ou_paths),
-            account_id=account_id, tags=tags, status=str(item.get("Status", "ACTIVE")), **meta,
+            account_id=account_id, tags=tags, status=account_state(item), **meta,
         ))
         progress.advance()
     return accounts

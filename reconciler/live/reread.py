@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from reconciler.live.calls import AwsCalls
-from reconciler.live.scope import ou_path_for, target_address
+from reconciler.live.scope import account_state, ou_path_for, parent_id, target_address
 from reconciler.model import Account, Organization, Policy, metadata_from_tags
 
 
@@ -24,13 +24,12 @@ def read_accounts(client: AwsCalls, baseline: Organization, ids: Iterable[str]) 
 
 def _account(client: AwsCalls, account_id: str, root_id: str, ou_paths: dict[str, str]) -> Account:
     item = client.call("DescribeAccount", AccountId=account_id)["Account"]
-    parents = client.call("ListParents", ChildId=account_id)["Parents"]
+    parent = parent_id(client, account_id)
     tags = {t["Key"]: t["Value"] for t in client.pages("ListTagsForResource", "Tags", ResourceId=account_id)}
     meta: dict[str, Any] = metadata_from_tags(tags)
-    parent = str(parents[0]["Id"]) if parents else None
     return Account(name=str(item["Name"]), email=str(item["Email"]), account_id=account_id,
                    ou=ou_path_for(parent, root_id, ou_paths), tags=tags,
-                   status=str(item.get("Status", "ACTIVE")), **meta)
+                   status=account_state(item), **meta)
 
 
 def read_policies(client: AwsCalls, live: Organization, ids: Iterable[str]) -> tuple[Policy, ...]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from reconciler.model import ROOT, Organization
+from reconciler.errors import AwsError
+from reconciler.live.calls import AwsCalls
+from reconciler.model import ACCOUNT_STATES, ROOT, Organization
 
 
 @dataclass(frozen=True)
@@ -97,3 +99,26 @@ def target_address(kind: str, target_id: str, name: str, root_id: str, ou_paths:
     if kind == "ORGANIZATIONAL_UNIT":
         return f"ou:{ou_paths.get(target_id, name)}"
     return f"account:{account_names.get(target_id, name)}"
+
+
+def first_item(client: AwsCalls, operation: str, key: str, **params: Any) -> dict[str, Any] | None:
+    """The first item of a list operation, reading on past empty pages: AWS may answer a page with
+    no items and a NextToken even when more items exist."""
+    return next(iter(client.pages(operation, key, **params)), None)
+
+
+def parent_id(client: AwsCalls, child_id: str) -> str | None:
+    """The parent's id of an account or OU, by ListParents."""
+    parent = first_item(client, "ListParents", "Parents", ChildId=child_id)
+    return str(parent["Id"]) if parent else None
+
+
+def account_state(item: Mapping[str, Any]) -> str:
+    """AWS's `State` of an Account (DescribeAccount, ListAccounts): never a default, because a
+    closed account taken for ACTIVE is planned for closing again."""
+    state = item.get("State")
+    if state not in ACCOUNT_STATES:
+        raise AwsError(f"AWS returned account {item.get('Id')} with State {state!r}, not one of "
+                       f"{', '.join(ACCOUNT_STATES)}; upgrade the reconciler (and boto3) to one that "
+                       "knows it")
+    return str(state)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.errors import GuardrailError, RepositoryError
-from reconciler.model import Account, Organization
+from reconciler.model import CLOSED_STATES, Account, Organization
 from reconciler.plan.changes import Change
 
 CLOSED = "closed"
@@ -104,7 +104,7 @@ def account_changes(
     notes: list[str] = []
     for want, have in sorted(matching.pairs, key=lambda pair: pair[0].name):
         is_management = want.name == matching.management_name
-        if have.status != "ACTIVE":
+        if have.status in CLOSED_STATES:
             if want.lifecycle_state != CLOSED:
                 notes.append(
                     f"account {want.name!r} is {have.status} in AWS but {want.lifecycle_state} in the "

@@ -20,6 +20,7 @@ import yaml
 from reconciler.errors import ReconcilerError, show_path
 from reconciler.model import (
     AUTOMATION_LEVELS,
+    CLOSED_STATES,
     COMPLIANCE_SCOPES,
     ENVIRONMENTS,
     LIFECYCLE_STATES,
@@ -180,7 +181,7 @@ def _metadata(account: Account) -> dict[str, tuple[str, bool]]:
         "automation_level": account.automation_level if "automation-level" in account.tags else None,
         "lifecycle_state": account.lifecycle_state if "lifecycle-state" in account.tags else None,
     }
-    if account.status != "ACTIVE" and found["lifecycle_state"] is None:
+    if account.status in CLOSED_STATES and found["lifecycle_state"] is None:
         found["lifecycle_state"] = "suspended"
     out: dict[str, tuple[str, bool]] = {}
     for key, value in found.items():

@@ -60,7 +60,7 @@ def test_closing_needs_the_guardrail_and_then_closes(org: Any, cli: Any, tmp_pat
     (repo / "organization.yaml").write_text(text)
     closed = cli("apply", "--repo", str(repo), "--auto-approve")
     assert closed.returncode == 0, closed.stderr
-    statuses = {a["Name"]: a["Status"] for a in org.list_accounts()["Accounts"]}
+    statuses = {a["Name"]: a["State"] for a in org.list_accounts()["Accounts"]}
     assert statuses["sandbox-alice"] in ("PENDING_CLOSURE", "SUSPENDED")
     last = read_audit(repo / ".reconciler" / "audit.jsonl")[-1]
     assert (last["operation"], last["result"]) == ("CloseAccount", "ok")

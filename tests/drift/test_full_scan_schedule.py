@@ -23,7 +23,7 @@ HOUR = timedelta(hours=1)
 def _state(last_full: datetime, last_run: datetime) -> State:
     desired = load_repository(PROJECT)
     return State(last_run=last_run.isoformat(), last_full_scan=last_full.isoformat(),
-                 repository=fingerprint(desired), ids={"root": "r-1"})
+                 repository=fingerprint(desired), ids={"root": "r-1", "accounts": {"ACTIVE": "111111111111"}})
 
 
 def test_full_scan_is_due_by_age_not_by_run_count() -> None:
@@ -37,7 +37,8 @@ def test_full_scan_is_due_by_age_not_by_run_count() -> None:
     assert full_scan_reason(state, desired, False, T0 + HOUR) == "requested"
 
 
-@pytest.mark.parametrize("change", ["no state", "damaged time", "no ids", "repository", "failing"])
+@pytest.mark.parametrize("change", ["no state", "damaged time", "no ids", "no account states",
+                                    "repository", "failing"])
 def test_full_scan_is_due_whatever_the_clock_when_the_state_says_so(change: str) -> None:
     desired = load_repository(PROJECT)
     state = _state(T0, T0 + HOUR)
@@ -47,6 +48,8 @@ def test_full_scan_is_due_whatever_the_clock_when_the_state_says_so(change: str)
         state.last_full_scan = "yesterday"
     elif change == "no ids":
         state.ids = {}
+    elif change == "no account states":  # a state an older reconciler wrote
+        state.ids = {"root": "r-1"}
     elif change == "repository":
         state.repository = "sha256:other"
     else:

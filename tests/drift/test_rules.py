@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from reconciler.drift.detect import Drift, detect, managed_addresses
@@ -76,11 +78,19 @@ def test_missing_accounts_are_reported_and_pending_ones_skipped() -> None:
     assert new.decision == "skip"
 
 
-def test_suspended_account_is_missing_drift() -> None:
+@pytest.mark.parametrize("state", ["PENDING_ACTIVATION", "PENDING_CLOSURE", "SUSPENDED", "CLOSED"])
+def test_suspended_account_is_missing_drift(state: str) -> None:
     desired = _org(_account("app", "full"))
-    live = _org(_account("app", "full", status="SUSPENDED"))
+    live = _org(_account("app", "full", status=state))
     (drift,) = detect(desired, live, Plan())
     assert (drift.address, drift.kind, drift.decision) == ("account.app", "missing", "report")
+    assert drift.live == {"status": state}
+
+
+@pytest.mark.parametrize("state", ["PENDING_CLOSURE", "SUSPENDED", "CLOSED"])
+def test_an_account_the_repository_closed_is_no_drift_once_closed(state: str) -> None:
+    closed = replace(_account("app", "full"), lifecycle_state="closed")
+    assert detect(_org(closed), _org(_account("app", "full", status=state)), Plan()) == ()
 
 
 @pytest.mark.parametrize(("accounts", "policies", "expected"), [

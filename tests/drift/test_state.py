@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from reconciler.commands.cli import cli
 from reconciler.drift.state import (
     State,
+    decode_states,
+    encode_states,
     needs_issue,
     observe,
     record_failure,
@@ -68,3 +70,15 @@ def test_invalid_repository_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["reconcile", "--repo", str(tmp_path)])
     assert result.exit_code != 0
     assert "organization.yaml" in str(result.exception)
+
+
+def test_account_states_are_kept_compact_and_read_back() -> None:
+    """ids["accounts"]: every account's State from the last full scan, grouped by State."""
+    states = {f"{n:012d}": ("SUSPENDED" if n % 100 == 0 else "ACTIVE") for n in range(10_000)}
+    encoded = encode_states(states)
+    assert set(encoded) == {"ACTIVE", "SUSPENDED"}
+    assert decode_states(encoded) == states
+    state = State(ids={"accounts": encoded})
+    assert len(state.to_json()) < 140_000  # about 13 bytes an account
+    assert decode_states(State.from_json(state.to_json()).ids["accounts"]) == states
+    assert decode_states(None) is None and decode_states({"ACTIVE": 5}) is None

@@ -42,7 +42,7 @@ def create_account(org: Any, name: str) -> str:
 def wait_status(org: Any, account_id: str, wanted: str) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     while time.monotonic() < deadline:
-        if org.describe_account(AccountId=account_id)["Account"]["Status"] == wanted:
+        if org.describe_account(AccountId=account_id)["Account"]["State"] == wanted:
             return
         time.sleep(0.05)
     raise AssertionError(f"account {account_id} never reached {wanted}")

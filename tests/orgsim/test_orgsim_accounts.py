@@ -95,12 +95,12 @@ def test_list_create_account_status_filters_by_state(orgsim: OrgSim) -> None:
 
 
 def test_close_account_goes_pending_closure_then_suspended(orgsim: OrgSim) -> None:
-    """API Reference CloseAccount: Status PENDING_CLOSURE while in progress, then SUSPENDED."""
+    """API Reference CloseAccount: State PENDING_CLOSURE while in progress, then SUSPENDED."""
     org = orgsim.client()
     account_id = create_account(org, "closing")
     orgsim.configure(close_account_seconds=0.5)
     org.close_account(AccountId=account_id)
-    assert org.describe_account(AccountId=account_id)["Account"]["Status"] == "PENDING_CLOSURE"
+    assert org.describe_account(AccountId=account_id)["Account"]["State"] == "PENDING_CLOSURE"
     wait_status(org, account_id, "SUSPENDED")
     with pytest.raises(ClientError) as caught:
         org.close_account(AccountId=account_id)

@@ -27,10 +27,23 @@ def test_close_with_allow_is_a_delete_and_runs_last() -> None:
     assert result.changes[-1].before is not None and result.changes[-1].after is None
 
 
-def test_already_closed_account_plans_nothing() -> None:
-    desired = replace(BASE, accounts=(BASE.accounts[0], CLOSED))
-    live = replace(LIVE, accounts=(LIVE.accounts[0], replace(LIVE.accounts[1], status="SUSPENDED")))
+@pytest.mark.parametrize("state", ["PENDING_CLOSURE", "SUSPENDED", "CLOSED"])
+def test_already_closed_account_plans_nothing(state: str) -> None:
+    """AWS's State: a closing or closed account is never closed again, nor changed."""
+    desired = replace(BASE, accounts=(BASE.accounts[0], replace(CLOSED, ou=ROOT)),
+                      guardrails=Guardrails(allow_account_close=True))
+    live = replace(LIVE, accounts=(LIVE.accounts[0], replace(LIVE.accounts[1], status=state)))
     assert plan(desired, live).empty
+
+
+def test_an_account_pending_activation_is_open() -> None:
+    """PENDING_ACTIVATION (sign-up not completed) is not closed: it is moved and closed as asked."""
+    live = replace(LIVE, accounts=(LIVE.accounts[0], replace(LIVE.accounts[1], status="PENDING_ACTIVATION")))
+    moved = replace(BASE, accounts=(BASE.accounts[0], replace(APP, ou=ROOT)))
+    assert [(c.address, c.action) for c in plan(moved, live).changes] == [("account.app", "update")]
+    closing = replace(BASE, accounts=(BASE.accounts[0], CLOSED),
+                      guardrails=Guardrails(allow_account_close=True))
+    assert [(c.address, c.action) for c in plan(closing, live).changes] == [("account.app", "delete")]
 
 
 def test_suspended_account_the_repository_calls_active_is_a_note() -> None:
