@@ -3,7 +3,6 @@ the ways the apply gate says no."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +10,6 @@ import yaml
 from github import GithubException
 from pr_world import BOT, World
 
-from ghfake.testing import GHFake
 from reconciler.pullrequests.writeback import BRANCH as WRITEBACK_BRANCH
 
 NAME = "cust-zeta-prod"
@@ -28,14 +26,10 @@ def form(answers: dict[str, str]) -> str:
 
 
 @pytest.fixture
-def world(ghfake_server: GHFake, orgsim: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-          capsys: pytest.CaptureFixture[str]) -> World:
-    monkeypatch.setenv("RECONCILER_AWS_PACING", "off")
-    w = World(ghfake_server, tmp_path, monkeypatch, capsys)
+def world(synced_world: World) -> World:
     # The organization as it stands before the story: main's state, applied.
-    assert w.push_run("apply", "--auto-approve", "--no-writeback-commit").code == 0
-    w.repo("alice-token").create_label("account-request", "ededed")
-    return w
+    synced_world.repo("alice-token").create_label("account-request", "ededed")
+    return synced_world
 
 
 def accounts(orgsim: Any) -> dict[str, str]:

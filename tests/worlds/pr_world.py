@@ -57,8 +57,10 @@ class World:
         git(self.tmp, "clone", "-q", "--branch", ref, str(self.gh.bare_path(self.name)), str(target))
         return target
 
-    def push(self, branch: str, files: dict[str, str], message: str, base: str = "main") -> str:
-        """alice pushes a commit touching `files` to `branch` (made from `base` if it is new)."""
+    def push(self, branch: str, files: dict[str, str], message: str, base: str = "main",
+             who: str = "alice") -> str:
+        """`who` (alice unless told) pushes a commit touching `files` to `branch` (made from `base`
+        if it is new), as author and committer with the email GitHub links to their account."""
         clone = self.tmp / f"alice-{next(self._runs)}"
         git(self.tmp, "clone", "-q", str(self.gh.bare_path(self.name)), str(clone))
         exists = git(clone, "ls-remote", "--heads", "origin", branch)
@@ -67,7 +69,8 @@ class World:
             (clone / path).parent.mkdir(parents=True, exist_ok=True)
             (clone / path).write_text(text)
         git(clone, "add", ".")
-        git(clone, "commit", "-q", "-m", message)
+        email = f"{who}@users.noreply.github.com"
+        git(clone, "-c", f"user.name={who}", "-c", f"user.email={email}", "commit", "-q", "-m", message)
         git(clone, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")
         return git(clone, "rev-parse", "HEAD")
 
