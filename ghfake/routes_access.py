@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 from ghfake import render
 from ghfake.api import ApiError, body, caller, invalid, not_found, repo_meta, require_admin, server, urls
 from ghfake.render import Json
-from ghfake.store import ROLES, Issue, RepoMeta, User
+from ghfake.store import BOT_LOGIN, ROLES, Issue, RepoMeta, User
 
 bp = Blueprint("access", __name__)
 # The `permission` a request may name, and the role it grants ("Add a repository collaborator").
@@ -86,8 +86,9 @@ def set_workflow_permissions(owner: str, name: str) -> Response:
 
 
 def forbid_actions_bot(meta: RepoMeta, user: User) -> None:
-    """403 for the Actions bot creating or approving a pull request while the setting is off."""
-    if user.is_bot and not meta.actions_can_approve:
+    """403 for the Actions bot creating or approving a pull request while the setting is off (it
+    governs GITHUB_TOKEN only; a GitHub App's bot is not bound by it)."""
+    if user.login == BOT_LOGIN and not meta.actions_can_approve:
         raise ApiError(403, NOT_PERMITTED)
 
 

@@ -135,7 +135,8 @@ class Store:
         return next(self._ids)
 
     def add_user(self, login: str, token: str | None, type_: str = "User", admin: bool = False) -> User:
-        user = User(login, self.next_id(), type_, token, admin)
+        # A login ending in [bot] is an app's bot: GitHub reserves the suffix for them.
+        user = User(login, self.next_id(), "Bot" if login.endswith("[bot]") else type_, token, admin)
         self.users[login] = user
         return user
 

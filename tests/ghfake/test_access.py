@@ -4,6 +4,7 @@ documentation section it follows (docs/ghfake.md lists them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import github
@@ -11,6 +12,7 @@ import pytest
 import requests
 
 from ghfake.pytest_plugin import RepoHandle
+from ghfake.testing import GHFake
 
 NOT_PERMITTED = "GitHub Actions is not permitted to create or approve pull requests."
 
@@ -177,3 +179,16 @@ def test_labels_are_dropped_on_issue_creation_without_push_access(ghfake: RepoHa
     alice = ghfake.github("alice-token").get_repo(ghfake.full_name)
     assert [label.name for label in alice.create_issue("writer", labels=["account-request"]).labels] == [
         "account-request"]
+
+
+def test_an_apps_bot_is_a_bot_and_the_actions_setting_does_not_bind_it(tmp_path: Path) -> None:
+    """A login ending in [bot] is an app's bot (type Bot); "Allow GitHub Actions to create and
+    approve pull requests" governs the GITHUB_TOKEN only."""
+    with GHFake.start(tmp_path / "gh", users={"alice": "alice-token", "app[bot]": "app-token"}) as gh:
+        gh.create_repo("acme/apps", {"README.md": "hi\n"}, actions_can_approve=False)
+        repo = gh.github("app-token").get_repo("acme/apps")
+        assert gh.github("alice-token").get_user("app[bot]").type == "Bot"
+        repo.create_git_ref("refs/heads/app", repo.get_branch("main").commit.sha)
+        repo.create_file("app.txt", "app", "x\n", branch="app")
+        assert repo.create_pull(title="app", body="", head="app", base="main").user.login == "app[bot]"
+        assert gh.violations() == []

@@ -74,10 +74,12 @@ class World:
         git(clone, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")
         return git(clone, "rev-parse", "HEAD")
 
-    def run(self, cwd: Path, event_name: str, payload: dict[str, Any], *argv: str) -> Result:
-        """`reconciler ARGV` as a workflow step runs it: in the checkout, with the run's env."""
+    def run(self, cwd: Path, event_name: str, payload: dict[str, Any], *argv: str,
+            token: str | None = None) -> Result:
+        """`reconciler ARGV` as a workflow step runs it: in the checkout, with the run's env (and
+        the job's GITHUB_TOKEN, the bot's unless `token` names another)."""
         env = actions_env(self.tmp / f"run-{next(self._runs)}", event_name=event_name, payload=payload,
-                          repository=self.name, api_url=self.gh.url, token=self.gh.token)
+                          repository=self.name, api_url=self.gh.url, token=token or self.gh.token)
         self.capsys.readouterr()
         with self.monkeypatch.context() as m:
             for key, value in env.items():
@@ -102,9 +104,9 @@ class World:
                              api_url=self.gh.url)
         return self.run(self.checkout("main"), "push", payload, *argv)
 
-    def issue_run(self, number: int, *argv: str) -> Result:
+    def issue_run(self, number: int, *argv: str, token: str | None = None) -> Result:
         payload = {"action": "opened", "issue": {"number": number}}
-        return self.run(self.checkout("main"), "issues", payload, *argv)
+        return self.run(self.checkout("main"), "issues", payload, *argv, token=token)
 
     def bot_comments(self, number: int) -> list[Any]:
         return [c for c in self.repo("alice-token").get_issue(number).get_comments() if c.user.login == BOT]
