@@ -13,7 +13,7 @@ from flask import Response, current_app, g, jsonify, request
 from ghfake.gitrepo import BareRepo
 from ghfake.render import Urls
 from ghfake.schema import SchemaChecker
-from ghfake.store import RepoMeta, Store, User
+from ghfake.store import ROLES, RepoMeta, Store, User
 
 DOCS = "https://docs.github.com/rest"
 MAX_PER_PAGE = 100
@@ -99,6 +99,21 @@ def caller() -> User:
     if found is None:
         raise ApiError(401, "Requires authentication")
     return found
+
+
+def has_role(meta: RepoMeta, user: User, role: str) -> bool:
+    return ROLES.index(server().store.role(meta, user)) >= ROLES.index(role)
+
+
+def require_admin(meta: RepoMeta) -> User:
+    """The caller, if they administer the repository; GitHub's 403 otherwise (an Actions token
+    can never administer: its permissions have no `administration` scope)."""
+    user = caller()
+    if user.is_bot:
+        raise ApiError(403, "Resource not accessible by integration")
+    if not has_role(meta, user, "admin"):
+        raise ApiError(403, "Must have admin rights to Repository.")
+    return user
 
 
 def body() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ghfake import (
     control,
+    routes_access,
     routes_contents,
     routes_git,
     routes_issues,
@@ -73,16 +74,20 @@ def http_error(exc: HTTPException) -> Response:
     return ApiError(status, "Not Found" if status == 404 else exc.name).response()
 
 
-def create_app(data_dir: Path, bot_token: str | None = None, users: dict[str, str] | None = None) -> Flask:
+def create_app(data_dir: Path, bot_token: str | None = None, users: dict[str, str] | None = None,
+               admins: dict[str, str] | None = None) -> Flask:
     app = Flask("ghfake")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     store = Store(data_dir)
     store.add_user(BOT_LOGIN, bot_token, "Bot")
     for login, token in (users or {}).items():
         store.add_user(login, token)
-    auth_required = bot_token is not None or bool(users)
+    for login, token in (admins or {}).items():
+        store.add_user(login, token, admin=True)
+    auth_required = bot_token is not None or bool(users) or bool(admins)
     app.extensions["ghfake"] = Server(store, SchemaChecker(), RateLimit(), auth_required)
-    for module in (routes_repos, routes_git, routes_contents, routes_pulls, routes_issues, routes_labels):
+    for module in (routes_repos, routes_git, routes_contents, routes_pulls, routes_issues, routes_labels,
+                   routes_access):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     app.register_blueprint(control.bp)
     app.before_request(before)

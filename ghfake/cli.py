@@ -27,7 +27,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", type=Path, required=True, help="directory holding owner/name.git")
     serve.add_argument("--token", help="token of the bot user github-actions[bot]")
     serve.add_argument("--user", type=_user, action="append", default=[], metavar="LOGIN:TOKEN",
-                       help="a human user and their token (repeatable)")
+                       help="a human user and their token (repeatable); writes every repository")
+    serve.add_argument("--admin", type=_user, action="append", default=[], metavar="LOGIN:TOKEN",
+                       help="a repository administrator and their token (repeatable): may set "
+                            "collaborator roles, branch protection and the Actions settings")
     return p
 
 
@@ -47,7 +50,7 @@ def serve(args: argparse.Namespace) -> None:
     args.data.mkdir(parents=True, exist_ok=True)
     # One access-log line per request drowns the schema-violation lines that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_app(args.data.resolve(), args.token, dict(args.user))
+    app = create_app(args.data.resolve(), args.token, dict(args.user), dict(args.admin))
     httpd = make_server(args.host, args.port, app, threaded=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:

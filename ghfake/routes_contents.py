@@ -12,6 +12,7 @@ from ghfake.api import ApiError, body, caller, created, invalid, not_found, repo
 from ghfake.gitrepo import BareRepo, TreeEntry
 from ghfake.render import Json
 from ghfake.routes_git import default_signature, signature_from
+from ghfake.routes_repos import note_push
 from ghfake.store import RepoMeta
 
 bp = Blueprint("contents", __name__)
@@ -61,6 +62,7 @@ def _commit_change(meta: RepoMeta, bare: BareRepo, path: str, blob: str | None, 
     committer = signature_from(data.get("committer"), author)
     sha = bare.commit_tree(tree, [head] if head else [], str(data.get("message", "")), author, committer)
     bare.update_ref(f"refs/heads/{branch}", sha, head or "")
+    note_push(meta, f"refs/heads/{branch}")
     return _entry(bare, sha, path), sha, 200 if current else 201
 
 

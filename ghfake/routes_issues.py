@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ghfake import render_issues
+from ghfake import api, render_issues
 from ghfake.api import ApiError, body, caller, created, invalid, not_found, paginate, repo_meta, server, urls
 from ghfake.routes_labels import ensure_labels, get_issue
 from ghfake.routes_pulls import close
@@ -34,11 +34,14 @@ def create_issue(owner: str, name: str) -> Response:
         raise invalid("Issue", "title", "missing_field")
     if data.get("body") is not None:
         check_body(data["body"], "Issue")
+    # "Only users with push access can set labels for new issues. Labels are silently dropped
+    # otherwise." (Create an issue)
+    labels = data.get("labels", []) if api.has_role(meta, caller(), "write") else []
     store = server().store
     with store.lock:
         stamp = now()
         it = Issue(store.next_id(), store.next_number(meta), data["title"], data.get("body"), caller(),
-                   stamp, stamp, labels=ensure_labels(meta, data.get("labels", [])))
+                   stamp, stamp, labels=ensure_labels(meta, labels))
         meta.issues[it.number] = it
     return created(render_issues.issue(urls(), meta, it))
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ghfake import render_issues
+from ghfake import api, render, render_issues
 from ghfake.api import ApiError, body, caller, created, invalid, not_found, paginate, repo_meta, server, urls
 from ghfake.gitrepo import BareRepo
 from ghfake.render import Json
+from ghfake.routes_access import forbid_actions_bot, protection_refusal
 from ghfake.routes_git import default_signature
 from ghfake.routes_repos import open_issue_count
 from ghfake.store import Issue, RepoMeta, Review, now
@@ -58,6 +59,7 @@ def create_pull(owner: str, name: str) -> Response:
         raise invalid("PullRequest", "head")
     if base_sha is None:
         raise invalid("PullRequest", "base")
+    forbid_actions_bot(meta, caller())
     store = server().store
     with store.lock:
         if any(it.head == head and it.base == base and it.state == "open" for it in meta.issues.values()):
@@ -130,11 +132,16 @@ def merge_pull(owner: str, name: str, number: int) -> Response:
     method = data.get("merge_method", "merge")
     if method not in ("merge", "squash"):
         raise invalid("PullRequest", "merge_method", message=f"ghfake does not support {method} merges")
+    if not api.has_role(meta, caller(), "write"):
+        raise ApiError(403, "Must have push access to repository")
     with server().store.lock:
         it = get_pull(meta, number)
         head, base = shas(bare, it)
         if it.state != "open":
             raise ApiError(405, "Pull Request is not mergeable")
+        refusal = protection_refusal(meta, it, head, caller())
+        if refusal is not None:
+            raise ApiError(405, refusal)
         if data.get("sha") and data["sha"] != head:
             raise ApiError(409, "Head branch was modified. Review and try the merge again.")
         tree = bare.merge_tree(base, head)
@@ -184,6 +191,8 @@ def create_review(owner: str, name: str, number: int) -> Response:
     store = server().store
     with store.lock:
         it = get_pull(meta, number)
+        if event == "APPROVE":
+            forbid_actions_bot(meta, user)
         if event in ("APPROVE", "REQUEST_CHANGES") and user.login == it.user.login:
             verb = "approve" if event == "APPROVE" else "request changes on"
             raise ApiError(422, "Unprocessable Entity", [f"Can not {verb} your own pull request"])
@@ -194,3 +203,45 @@ def create_review(owner: str, name: str, number: int) -> Response:
         review = Review(store.next_id(), user, str(data.get("body") or ""), state, commit_id, now())
         meta.reviews.setdefault(number, []).append(review)
     return jsonify(render_issues.review(urls(), meta, number, review))
+
+
+def commit_json(meta: RepoMeta, bare: BareRepo, sha: str) -> Json:
+    """A commit as the commits APIs list it, `author` and `committer` the GitHub users its emails
+    belong to (null when none does, as on GitHub)."""
+    info = bare.commit(sha)
+    store = server().store
+    out = render.commit(urls(), meta.full_name, info)
+    for role, sig in (("author", info.author), ("committer", info.committer)):
+        found = store.by_email(sig.email)
+        out[role] = render.user(urls(), found) if found else None
+    return out
+
+
+def pull_commits(bare: BareRepo, it: Issue) -> list[str]:
+    head, base = shas(bare, it)
+    if not head or not base:
+        return []
+    return bare.text("rev-list", "--reverse", f"{base}..{head}").split()
+
+
+@bp.get("/repos/<owner>/<name>/pulls/<int:number>/commits")
+def list_commits(owner: str, name: str, number: int) -> Response:
+    meta, bare = repo_meta(owner, name)
+    it = get_pull(meta, number)
+    return paginate([commit_json(meta, bare, sha) for sha in pull_commits(bare, it)[:250]])
+
+
+@bp.get("/repos/<owner>/<name>/commits/<sha>/pulls")
+def pulls_for_commit(owner: str, name: str, sha: str) -> Response:
+    """The merged pull request whose merge brought `sha` into the default branch; for a commit not
+    on it, the open and merged pull requests holding it."""
+    meta, bare = repo_meta(owner, name)
+    full = bare.resolve(sha)
+    if full is None:
+        raise invalid("Commit", "commit_sha", message=f"No commit found for SHA: {sha}")
+    pulls = sorted((it for it in meta.issues.values() if it.is_pull), key=lambda i: -i.number)
+    merged = [it for it in pulls if it.merge_commit_sha == full]
+    if not merged:
+        merged = [it for it in pulls
+                  if (it.state == "open" or it.merged_at) and full in pull_commits(bare, it)]
+    return paginate([pull_json(meta, bare, it) for it in merged])

@@ -13,6 +13,12 @@ from ghfake.store import REPO_NAME, RepoMeta, now
 bp = Blueprint("repos", __name__)
 
 
+def note_push(meta: RepoMeta, ref: str) -> None:
+    """Remember who moved a branch through the API (branch protection's "most recent push")."""
+    if ref.startswith("refs/heads/"):
+        meta.pushers[ref.removeprefix("refs/heads/")] = caller().login
+
+
 def open_issue_count(meta: RepoMeta) -> int:
     return sum(1 for it in meta.issues.values() if it.state == "open")
 
@@ -153,6 +159,7 @@ def create_ref(owner: str, name: str) -> Response:
             bare.update_ref(ref, sha, "")
         except GitError as exc:
             raise ApiError(422, "Reference already exists") from exc
+        note_push(meta, ref)
     return created(render.ref(urls(), meta.full_name, ref, sha, bare.object_type(sha) or "commit"))
 
 
@@ -171,6 +178,7 @@ def update_ref(owner: str, name: str, ref: str) -> Response:
         if not data.get("force") and not bare.is_ancestor(current, sha):
             raise ApiError(422, "Update is not a fast forward")
         bare.update_ref(full, sha, current)
+        note_push(meta, full)
     return jsonify(render.ref(urls(), meta.full_name, full, sha, bare.object_type(sha) or "commit"))
 
 

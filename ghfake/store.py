@@ -14,11 +14,15 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ghfake.gitrepo import BareRepo, Signature
 
 BOT_LOGIN = "github-actions[bot]"  # the user an Actions GITHUB_TOKEN acts as
 REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+# Repository roles, weakest first ("Repository roles for an organization").
+ROLES = ("none", "read", "triage", "write", "maintain", "admin")
+DEFAULT_USER_ROLE = "write"  # what a plain --user gets on every repository until an admin changes it
 
 
 def now() -> str:
@@ -31,6 +35,11 @@ class User:
     id: int
     type: str  # "User", "Bot" or "Organization"
     token: str | None = None
+    admin: bool = False  # --admin: administers every repository
+
+    @property
+    def is_bot(self) -> bool:
+        return self.type == "Bot" or self.login.endswith("[bot]")
 
 
 @dataclass
@@ -102,6 +111,12 @@ class RepoMeta:
     comments: dict[int, Comment] = field(default_factory=dict)
     labels: dict[str, Label] = field(default_factory=dict)
     reviews: dict[int, list[Review]] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)  # login -> role set by an admin
+    # "Allow GitHub Actions to create and approve pull requests": off on new repositories.
+    actions_can_approve: bool = False
+    actions_default_permissions: str = "read"
+    protection: dict[str, dict[str, Any]] = field(default_factory=dict)  # branch -> settings
+    pushers: dict[str, str] = field(default_factory=dict)  # branch -> who last moved it through the API
 
     @property
     def full_name(self) -> str:
@@ -119,8 +134,9 @@ class Store:
     def next_id(self) -> int:
         return next(self._ids)
 
-    def add_user(self, login: str, token: str | None, type_: str = "User") -> User:
-        user = User(login, self.next_id(), type_, token)
+    def add_user(self, login: str, token: str | None, type_: str = "User", admin: bool = False) -> User:
+        # A login ending in [bot] is an app's bot: GitHub reserves the suffix for them.
+        user = User(login, self.next_id(), "Bot" if login.endswith("[bot]") else type_, token, admin)
         self.users[login] = user
         return user
 
@@ -132,6 +148,26 @@ class Store:
 
     def by_token(self, token: str) -> User | None:
         return next((u for u in self.users.values() if u.token and u.token == token), None)
+
+    def by_email(self, email: str) -> User | None:
+        """The user a commit's email belongs to: GitHub's noreply forms `ID+LOGIN@...` and `LOGIN@...`
+        under users.noreply.github.com (GitHub links a commit to the account owning its email)."""
+        local, _, domain = email.lower().partition("@")
+        if domain != "users.noreply.github.com":
+            return None
+        login = local.split("+", 1)[-1]
+        return next((u for u in self.users.values() if u.login.lower() == login), None)
+
+    def role(self, meta: RepoMeta, user: User) -> str:
+        """The user's role on the repository: set by an admin, else admin for --admin users, the
+        default for other users, and "write" for the Actions bot (job permissions are not modelled)."""
+        if user.login in meta.roles:
+            return meta.roles[user.login]
+        if user.admin:
+            return "admin"
+        if user.is_bot:
+            return "write"
+        return DEFAULT_USER_ROLE if user.type == "User" else "none"
 
     def bare(self, full_name: str) -> BareRepo:
         return BareRepo(self.data_dir / f"{full_name}.git")

@@ -40,16 +40,19 @@ def serve_command() -> list[str]:
 
 class GHFake:
     def __init__(self, proc: subprocess.Popen[str], url: str, data_dir: Path, token: str,
-                 users: dict[str, str]) -> None:
+                 users: dict[str, str], admins: dict[str, str]) -> None:
         self.proc, self.url, self.data_dir, self.token, self.users = proc, url, data_dir, token, users
+        self.admins = admins
         self.root = url.removesuffix("/api/v3")
 
     @classmethod
     def start(cls, data_dir: Path, *, token: str = "bot-token",  # noqa: S107 - a test-only token
-              users: dict[str, str] | None = None) -> GHFake:
+              users: dict[str, str] | None = None, admins: dict[str, str] | None = None) -> GHFake:
         users = {"alice": "alice-token", "bob": "bob-token"} if users is None else users
+        admins = {"admin": "admin-token"} if admins is None else admins
         args = [*serve_command(), "serve", "--port", "0", "--data", str(data_dir), "--token", token]
         args += [arg for login, tok in users.items() for arg in ("--user", f"{login}:{tok}")]
+        args += [arg for login, tok in admins.items() for arg in ("--admin", f"{login}:{tok}")]
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(proc.stdout.readline() if proc.stdout else ""))
@@ -58,7 +61,7 @@ class GHFake:
         if not line or not line[0].startswith("ready "):
             proc.kill()
             raise RuntimeError(f"ghfake did not start: {line[0] if line else 'no answer'!r}")
-        return cls(proc, line[0].split(" ", 1)[1].strip(), data_dir, token, users)
+        return cls(proc, line[0].split(" ", 1)[1].strip(), data_dir, token, users, admins)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -90,9 +93,41 @@ class GHFake:
         resp.raise_for_status()
         return resp
 
-    def create_repo(self, full_name: str, files: dict[str, str], default_branch: str = "main") -> None:
+    def create_repo(self, full_name: str, files: dict[str, str], default_branch: str = "main",
+                    actions_can_approve: bool = True) -> None:
+        """A repository holding `files`. Unless told otherwise, its administrator then allows
+        GitHub Actions to create and approve pull requests (through the real endpoint), the setup
+        step docs/pull-requests.md asks for; on GitHub the setting is off on a new repository."""
         payload = {"full_name": full_name, "files": files, "default_branch": default_branch}
         self.control("POST", "repos", payload)
+        if actions_can_approve:
+            self.set_actions_can_approve(full_name, True)
+
+    def as_admin(self, method: str, path: str, payload: Any = None) -> requests.Response:
+        """A REST call as the first administrator (the one who may set roles and protections)."""
+        token = next(iter(self.admins.values()))
+        resp = requests.request(method, f"{self.url}/{path}", json=payload, timeout=30,
+                                headers={"Authorization": f"token {token}"})
+        resp.raise_for_status()
+        return resp
+
+    def set_role(self, full_name: str, login: str, permission: str) -> None:
+        """PUT /repos/{owner}/{repo}/collaborators/{username}: pull, triage, push, maintain, admin."""
+        self.as_admin("PUT", f"repos/{full_name}/collaborators/{login}", {"permission": permission})
+
+    def set_actions_can_approve(self, full_name: str, allowed: bool) -> None:
+        self.as_admin("PUT", f"repos/{full_name}/actions/permissions/workflow",
+                      {"can_approve_pull_request_reviews": allowed})
+
+    def protect(self, full_name: str, branch: str, *, approvals: int = 1, dismiss_stale: bool = True,
+                last_push: bool = True, checks: tuple[str, ...] = ()) -> None:
+        """PUT /repos/{owner}/{repo}/branches/{branch}/protection with the settings the setup asks for."""
+        self.as_admin("PUT", f"repos/{full_name}/branches/{branch}/protection", {
+            "required_status_checks": {"strict": True, "contexts": list(checks)} if checks else None,
+            "enforce_admins": True, "restrictions": None,
+            "required_pull_request_reviews": {"required_approving_review_count": approvals,
+                                              "dismiss_stale_reviews": dismiss_stale,
+                                              "require_last_push_approval": last_push}})
 
     def bare_path(self, full_name: str) -> Path:
         return self.data_dir / f"{full_name}.git"

@@ -35,6 +35,12 @@ OPERATIONS = [
     "issues/add-labels", "issues/list-labels-on-issue", "issues/list-labels-for-repo",
     "issues/create-label", "issues/get-label",
     "issues/create", "issues/get", "issues/list-for-repo", "issues/update",
+    # What the apply gate asks and the branch protection / Actions settings it relies on.
+    "repos/add-collaborator", "repos/get-collaborator-permission-level",
+    "repos/list-pull-requests-associated-with-commit", "pulls/list-commits",
+    "repos/update-branch-protection", "repos/get-branch-protection",
+    "actions/set-github-actions-default-workflow-permissions-repository",
+    "actions/get-github-actions-default-workflow-permissions-repository",
 ]
 # Keywords that only document; dropping them keeps the subset small without changing validation.
 DROP = {"description", "example", "examples", "summary", "externalDocs", "title", "deprecated"}

@@ -73,6 +73,8 @@ WRONG = [
     ("drift/detect.py", "from reconciler.adapters import github", {STAGES, PURE}),
     # The apply gate's decision calling PyGithub itself.
     ("pullrequests/gate.py", "import github", {PURE, ADAPTERS_ONLY}),
+    # The approval rules asking GitHub themselves instead of being given the facts.
+    ("pullrequests/reviewers.py", "from reconciler.adapters import github", {STAGES, PURE}),
 ]
 
 

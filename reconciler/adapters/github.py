@@ -19,7 +19,7 @@ from github.Repository import Repository
 from reconciler.doctor.github import NotAllowed, Protection
 from reconciler.errors import GitHubError
 from reconciler.pullrequests.actions import ActionsEnv
-from reconciler.pullrequests.port import Comment, Issue, PullRequest, Review
+from reconciler.pullrequests.port import Comment, Issue, PullCommit, PullRequest, Review
 
 T = TypeVar("T")
 
@@ -119,8 +119,30 @@ class GitHubClient:
     def reviews(self, number: int) -> list[Review]:
         def fetch() -> list[Review]:
             reviews = self._repo.get_pull(number).get_reviews()
-            return [Review(r.id, r.user.login, r.state, r.submitted_at) for r in reviews]
+            return [Review(r.id, r.user.login, r.state, r.submitted_at, r.commit_id or "",
+                           r.user.type or "User") for r in reviews]
         return call_github(f"read the reviews of #{number}", fetch)
+
+    def pull_commits(self, number: int) -> list[PullCommit]:
+        """The pull request's commits (GitHub lists at most 250) with the accounts GitHub links
+        their author and committer to."""
+        def fetch() -> list[PullCommit]:
+            commits = self._repo.get_pull(number).get_commits()
+            return [PullCommit(c.sha, c.author.login if c.author else None,
+                               c.committer.login if c.committer else None) for c in commits]
+        return call_github(f"read the commits of #{number}", fetch)
+
+    def permission(self, login: str) -> str:
+        """`login`'s permission on the repository as GitHub reports it (admin, write, read, none);
+        "none" when GitHub knows no such collaborator (404, as for an app's bot)."""
+        try:
+            return str(self._repo.get_collaborator_permission(login))
+        except GithubException as exc:
+            if exc.status == 404:
+                return "none"
+            raise GitHubError(f"GitHub refused to read the permission of {login}: HTTP {exc.status}") from exc
+        except requests.RequestException as exc:
+            raise GitHubError(f"cannot reach GitHub to read the permission of {login}") from exc
 
     def issue(self, number: int) -> Issue:
         def fetch() -> Issue:

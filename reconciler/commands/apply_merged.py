@@ -1,7 +1,8 @@
 """`reconciler apply-merged`: the apply workflow's one step, after a push to main.
 
-It applies only a merged pull request that someone other than its author approved, and only the
-plan that was shown on it (reconciler.pullrequests.gate); a refusal changes nothing, exits 1 and
+It applies only a merged pull request approved by someone whose approval counts (write access,
+not a bot, not its author, requester or a committer, on the planned head), and only the plan that
+was shown on it (reconciler.pullrequests.gate); a refusal changes nothing, exits 1 and
 is explained on the pull request. Before its first AWS call it stores what was approved
 (reconciler.pullrequests.approval), so a re-run after a crash can finish the approved changes and
 nothing else. New account ids go back as a pull request (reconciler.pullrequests.writeback), also
@@ -90,7 +91,7 @@ def _gated_apply(port: GitHubClient, planned: Planned, applying: tuple[Applier, 
     applier, audit = applying
     pull = merged_pull(port, sha)
     evidence = gather(port, pull, env.bot_login, port)
-    reasons = refusals(evidence, planned.plan, env.bot_login)
+    reasons = refusals(evidence, planned.plan, env.pr_author_login)
     if reasons:
         port.create_comment(pull.number, refusal_comment(sha, reasons))
         raise GateRefused(f"apply refused for #{pull.number} ({sha[:12]}); nothing was changed:\n- "

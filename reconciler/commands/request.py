@@ -27,7 +27,8 @@ def command(ctx: click.Context, repo: Path, issue_number: int | None, base: str)
     if not isinstance(number, int):
         raise ActionsEnvError("no issue to read: pass --issue N, or run on an `issues` event")
     port = GitHubClient.from_actions(env)
-    outcome = handle_issue(port, repo, port.issue(number), env.bot_login, base)
+    # The reply on the issue is written with the same token as the pull request it opens.
+    outcome = handle_issue(port, repo, port.issue(number), env.pr_author_login, base)
     if outcome.pull is None:
         click.echo(f"issue #{number}: request refused, {len(outcome.problems)} problem(s); "
                    "the reasons are on the issue", err=True)

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from reconciler.errors import ReconcilerError, show, show_path
 
 DEFAULT_API_URL = "https://api.github.com"
-DEFAULT_BOT_LOGIN = "github-actions[bot]"
+DEFAULT_BOT_LOGIN = "github-actions[bot]"  # the plan comment's author: the plan job's GITHUB_TOKEN
+DEFAULT_PR_AUTHOR_LOGIN = "github-actions[bot]"  # who opens request pull requests: the request job's token
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
@@ -38,6 +39,7 @@ class ActionsEnv:
     step_summary: Path | None = None
     output: Path | None = None
     bot_login: str = DEFAULT_BOT_LOGIN
+    pr_author_login: str = DEFAULT_PR_AUTHOR_LOGIN
     server_url: str = ""
     run_id: str = ""
     run_attempt: str = ""
@@ -55,6 +57,7 @@ class ActionsEnv:
             step_summary=_path(env.get("GITHUB_STEP_SUMMARY")),
             output=_path(env.get("GITHUB_OUTPUT")),
             bot_login=env.get("RECONCILER_BOT_LOGIN") or DEFAULT_BOT_LOGIN,
+            pr_author_login=env.get("RECONCILER_PR_AUTHOR_LOGIN") or DEFAULT_PR_AUTHOR_LOGIN,
             server_url=env.get("GITHUB_SERVER_URL", ""),
             run_id=env.get("GITHUB_RUN_ID", ""),
             run_attempt=env.get("GITHUB_RUN_ATTEMPT", ""),

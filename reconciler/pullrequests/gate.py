@@ -1,10 +1,10 @@
 """Apply gating: the rules a pushed commit must meet before `apply-merged` changes AWS.
 
 The decision is pure (`refusals`), so tests can drive it with plain values; `gather` only reads
-what it needs through the GitHub port. Changes reach AWS only from a merged pull request that
-someone other than its author approved, and only when the plan computed now is the plan that was
-shown on it: same merged tree (repository fingerprint), same AWS (live fingerprint), same change
-set (the marker's digest).
+what it needs through the GitHub port. Changes reach AWS only from a merged pull request with an
+approval that counts (reconciler.pullrequests.reviewers), and only when the plan computed now is
+the plan that was shown on it: same merged tree (repository fingerprint), same AWS (live
+fingerprint), same change set (the marker's digest).
 
 A re-run of an apply that died half-way finds AWS changed by its own earlier run. It may go on only
 with the approval record the first run stored (reconciler.pullrequests.approval), and only when
@@ -13,9 +13,8 @@ the record matches the plan comment and every change left is one the record appr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reconciler.plan.changes import Plan
 from reconciler.pullrequests.approval import (
@@ -28,13 +27,7 @@ from reconciler.pullrequests.approval import (
 )
 from reconciler.pullrequests.comment import PlanMarker, find_plan_comment, parse_marker
 from reconciler.pullrequests.port import GitHubPort, PullRequest, Review
-
-APPROVED = "APPROVED"
-# Review states that replace a reviewer's earlier verdict; COMMENTED and PENDING do not.
-VERDICTS = frozenset({APPROVED, "CHANGES_REQUESTED", "DISMISSED"})
-# A request pull request is opened by the bot for the person who filed the issue: they count as
-# its author, so they cannot approve their own request.
-_REQUESTER = re.compile(r"<!-- reconciler:request issue=\d+ requester=([A-Za-z0-9-]{1,39}) -->")
+from reconciler.pullrequests.reviewers import PeopleFacts, approval_refusals, latest_verdicts
 
 
 @dataclass(frozen=True)
@@ -43,34 +36,12 @@ class Evidence:
     reviews: tuple[Review, ...]
     shown: PlanMarker | None
     record: str | None = None  # the approval record's text, when an earlier run stored one
+    people: PeopleFacts = field(default_factory=lambda: PeopleFacts({}))
 
-
-def authors(pull: PullRequest, bot_login: str) -> set[str]:
-    names = {pull.author.lower()}
-    if pull.author.lower() == bot_login.lower():
-        names.update(m.lower() for m in _REQUESTER.findall(pull.body))
-    return names
-
-
-def latest_verdicts(reviews: Sequence[Review]) -> dict[str, str]:
-    """Each reviewer's last verdict, in the order GitHub recorded the reviews."""
-    verdicts: dict[str, str] = {}
-    for review in sorted(reviews, key=lambda r: (r.submitted_at is None, r.submitted_at, r.id)):
-        if review.state in VERDICTS:
-            verdicts[review.author.lower()] = review.state
-    return verdicts
-
-
-def approval_refusals(pull: PullRequest, reviews: Sequence[Review], bot_login: str) -> list[str]:
-    verdicts = latest_verdicts(reviews)
-    own = authors(pull, bot_login)
-    blocking = sorted(r for r, v in verdicts.items() if v == "CHANGES_REQUESTED")
-    approvers = sorted(r for r, v in verdicts.items() if v == APPROVED and r not in own)
-    refusals = [f"@\u200b{r} requested changes and has not approved since" for r in blocking]
-    if not approvers:
-        who = ", ".join(f"@\u200b{a}" for a in sorted(own))
-        refusals.append(f"no approval from a reviewer other than the author ({who})")
-    return refusals
+    @property
+    def planned_head(self) -> str:
+        """The commit approvals must be of: the one the plan was shown for."""
+        return self.shown.head if self.shown is not None else self.pull.head_sha
 
 
 def plan_refusals(evidence: Evidence, plan: Plan) -> list[str]:
@@ -119,18 +90,32 @@ def resume_refusals(shown: PlanMarker, pull: PullRequest, text: str | None, plan
     return []
 
 
-def refusals(evidence: Evidence, plan: Plan, bot_login: str) -> list[str]:
-    """Every reason to refuse the apply; empty means go."""
+def refusals(evidence: Evidence, plan: Plan, pr_author_login: str) -> list[str]:
+    """Every reason to refuse the apply; empty means go. `pr_author_login` is the login the
+    product opens pull requests as (its request pull requests name their requester)."""
     if not evidence.pull.merged:
         return [f"pull request #{evidence.pull.number} is not merged"]
-    return approval_refusals(evidence.pull, evidence.reviews, bot_login) + plan_refusals(evidence, plan)
+    approvals = approval_refusals(evidence.pull, evidence.reviews, evidence.people, evidence.planned_head,
+                                  pr_author_login)
+    return approvals + plan_refusals(evidence, plan)
 
 
 def gather(port: GitHubPort, pull: PullRequest, bot_login: str, store: RecordStore | None = None) -> Evidence:
+    """What the gate decides on, read through the port. `bot_login` is the plan comment's author."""
     comment = find_plan_comment(port.comments(pull.number), bot_login)
     shown = parse_marker(comment.body) if comment else None
     record = load_record(store, pull.merge_commit_sha) if store and pull.merge_commit_sha else None
-    return Evidence(pull, tuple(port.reviews(pull.number)), shown, record)
+    reviews = tuple(port.reviews(pull.number))
+    return Evidence(pull, reviews, shown, record, people_facts(port, pull, reviews))
+
+
+def people_facts(port: GitHubPort, pull: PullRequest, reviews: Sequence[Review]) -> PeopleFacts:
+    """The permission of everyone whose verdict counts for something, and who made the commits."""
+    reviewers = {r.author.lower(): r.author for r in latest_verdicts(reviews).values()}
+    permissions = {login: port.permission(name) for login, name in sorted(reviewers.items())}
+    contributors = {name.lower() for c in port.pull_commits(pull.number)
+                    for name in (c.author, c.committer) if name}
+    return PeopleFacts(permissions, frozenset(contributors))
 
 
 def refusal_comment(sha: str, reasons: Sequence[str]) -> str:

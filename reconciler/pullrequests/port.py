@@ -23,6 +23,18 @@ class Review:
     author: str
     state: str  # APPROVED | CHANGES_REQUESTED | COMMENTED | DISMISSED | PENDING
     submitted_at: datetime | None = None
+    commit_id: str = ""  # the head commit the review was made on
+    author_type: str = "User"  # User | Bot
+
+
+@dataclass(frozen=True)
+class PullCommit:
+    """One commit of a pull request and the GitHub accounts its author and committer emails
+    belong to (None when GitHub links the email to no account)."""
+
+    sha: str
+    author: str | None
+    committer: str | None
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,8 @@ class GitHubPort(Protocol):
     def pull_request(self, number: int) -> PullRequest: ...
     def pulls_for_commit(self, sha: str) -> list[PullRequest]: ...
     def reviews(self, number: int) -> list[Review]: ...
+    def pull_commits(self, number: int) -> list[PullCommit]: ...
+    def permission(self, login: str) -> str: ...
     def issue(self, number: int) -> Issue: ...
     def branch_sha(self, branch: str) -> str: ...
     def read_file(self, path: str, ref: str) -> str | None: ...

@@ -96,3 +96,17 @@ def test_a_body_over_githubs_limit_is_refused(ghfake: Any) -> None:
     number = open_pull(ghfake, port)
     with pytest.raises(GitHubError, match="422"):
         port.create_comment(number, "x" * 65_537)
+
+
+def test_the_facts_the_approval_rules_need(ghfake: Any) -> None:
+    """Each review's commit and user type, each reviewer's permission (asked of GitHub), and the
+    accounts the pull request's commits are linked to."""
+    port = client(ghfake)
+    number = open_pull(ghfake, port)
+    ghfake.github("bob-token").get_repo(ghfake.full_name).get_pull(number).create_review(event="APPROVE")
+    head = port.pull_request(number).head_sha
+    assert [(r.author, r.commit_id, r.author_type) for r in port.reviews(number)] == [("bob", head, "User")]
+    ghfake.set_role(ghfake.full_name, "bob", "pull")
+    assert [port.permission(who) for who in ("bob", "alice", "admin", BOT, "nobody")] == [
+        "read", "write", "admin", "none", "none"]
+    assert [(c.author, c.committer) for c in port.pull_commits(number)] == [(BOT, BOT)]

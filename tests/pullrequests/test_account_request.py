@@ -3,6 +3,7 @@ the ways the apply gate says no."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,10 @@ def form(answers: dict[str, str]) -> str:
 
 
 @pytest.fixture
-def world(ghfake_server: GHFake, orgsim: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-          capsys: pytest.CaptureFixture[str]) -> World:
-    monkeypatch.setenv("RECONCILER_AWS_PACING", "off")
-    w = World(ghfake_server, tmp_path, monkeypatch, capsys)
+def world(synced_world: World) -> World:
     # The organization as it stands before the story: main's state, applied.
-    assert w.push_run("apply", "--auto-approve", "--no-writeback-commit").code == 0
-    w.repo("alice-token").create_label("account-request", "ededed")
-    return w
+    synced_world.repo("alice-token").create_label("account-request", "ededed")
+    return synced_world
 
 
 def accounts(orgsim: Any) -> dict[str, str]:
@@ -167,4 +164,45 @@ def test_a_direct_push_to_main_is_not_applied(world: World, orgsim: Any) -> None
     world.push("main", {f"accounts/{NAME}.yaml": account}, "straight to main")
     result = world.push_run("apply-merged")
     assert result.code == 1 and "not the merge of a pull request" in result.err
+    assert EMAIL not in accounts(orgsim)
+
+
+APP = "reconciler-app[bot]"  # a GitHub App's bot, as the request workflow's token
+
+
+@pytest.fixture
+def app_world(orgsim: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+              capsys: pytest.CaptureFixture[str]) -> Iterator[World]:
+    users = {"alice": "alice-token", "bob": "bob-token", APP: "app-token"}
+    with GHFake.start(tmp_path / "gh", users=users) as gh:
+        monkeypatch.setenv("RECONCILER_AWS_PACING", "off")
+        w = World(gh, tmp_path, monkeypatch, capsys)
+        assert w.push_run("apply", "--auto-approve", "--no-writeback-commit").code == 0
+        w.repo("alice-token").create_label("account-request", "ededed")
+        yield w
+        assert gh.violations() == []
+
+
+def test_with_an_app_token_for_requests_the_requester_still_cannot_approve(
+        app_world: World, orgsim: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The request workflow opens pull requests as an App's bot (RECONCILER_PR_AUTHOR_LOGIN), the
+    plan job still comments as github-actions[bot] (RECONCILER_BOT_LOGIN, default): the gate finds
+    the plan comment, and the requester's approval of their own request does not count."""
+    world = app_world
+    monkeypatch.setenv("RECONCILER_PR_AUTHOR_LOGIN", APP)
+    good = form({**FORM, "Organizational unit": "Workloads/Production"})
+    issue = world.repo("alice-token").create_issue(title="Account request: zeta", body=good,
+                                                   labels=["account-request"])
+    assert world.issue_run(issue.number, "request", token="app-token").code == 0
+    assert world.issue_run(issue.number, "request", token="app-token").code == 0  # edited, not repeated
+    (pull,) = list(world.repo("alice-token").get_pulls(state="open"))
+    assert pull.user.login == APP and pull.user.type == "Bot"
+    assert [c.user.login for c in world.repo("alice-token").get_issue(issue.number).get_comments()] == [APP]
+    assert world.pull_request_run(pull.number, pull.head.ref, "plan", "--comment").code == 0
+    world.repo("alice-token").get_pull(pull.number).create_review(event="APPROVE")
+    world.repo("bob-token").get_pull(pull.number).merge()
+    refused = world.push_run("apply-merged")
+    assert refused.code == 1
+    assert "`alice` does not count: the reviewer is the pull request's author or requester" in refused.err
+    assert "no plan was shown" not in refused.err
     assert EMAIL not in accounts(orgsim)

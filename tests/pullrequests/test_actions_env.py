@@ -63,3 +63,13 @@ def test_summary_is_appended(tmp_path: Path) -> None:
     env.write_summary("two\n")
     assert (tmp_path / "summary").read_text() == "one\ntwo\n"
     ActionsEnv.from_environ({}).write_summary("no-op outside Actions")
+
+
+def test_the_plan_comment_author_and_the_pull_request_author_are_separate_settings() -> None:
+    default = ActionsEnv.from_environ({})
+    assert (default.bot_login, default.pr_author_login) == ("github-actions[bot]", "github-actions[bot]")
+    both = ActionsEnv.from_environ({"RECONCILER_BOT_LOGIN": "github-actions[bot]",
+                                    "RECONCILER_PR_AUTHOR_LOGIN": "org-reconciler[bot]"})
+    assert (both.bot_login, both.pr_author_login) == ("github-actions[bot]", "org-reconciler[bot]")
+    empty = ActionsEnv.from_environ({"RECONCILER_PR_AUTHOR_LOGIN": ""})  # an unset repository variable
+    assert empty.pr_author_login == "github-actions[bot]"

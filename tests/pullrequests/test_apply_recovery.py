@@ -7,26 +7,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from pr_world import ORGANIZATION as BASE_ORGANIZATION
 from pr_world import World
 
-from ghfake.testing import GHFake, actions_env, push_event
+from ghfake.testing import actions_env, push_event
 from reconciler.adapters.github import GitHubClient
 from reconciler.pullrequests.approval import REF_PREFIX, digest, parse_record
 from reconciler.pullrequests.writeback import BRANCH as WRITEBACK_BRANCH
 
-ORGANIZATION = """\
-management_account_id: "111111111111"
-policy_types: [SERVICE_CONTROL_POLICY]
-organizational_units:
-  - Workloads
-  - Workloads/Production
-  - Workloads/Staging
-"""
+ORGANIZATION = BASE_ORGANIZATION + "  - Workloads/Staging\n"
 NAMES = ("stage-alpha", "stage-beta")
 
 
@@ -38,12 +31,8 @@ def account_file(name: str) -> str:
 
 
 @pytest.fixture
-def world(ghfake_server: GHFake, orgsim: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-          capsys: pytest.CaptureFixture[str]) -> World:
-    monkeypatch.setenv("RECONCILER_AWS_PACING", "off")
-    w = World(ghfake_server, tmp_path, monkeypatch, capsys)
-    assert w.push_run("apply", "--auto-approve", "--no-writeback-commit").code == 0
-    return w
+def world(synced_world: World) -> World:
+    return synced_world
 
 
 def merged_change(world: World) -> int:

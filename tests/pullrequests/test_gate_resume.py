@@ -13,6 +13,7 @@ from reconciler.pullrequests.approval import ApprovalRecord, digest, parse_recor
 from reconciler.pullrequests.comment import PlanMarker
 from reconciler.pullrequests.gate import Evidence, refusals
 from reconciler.pullrequests.port import PullRequest, Review
+from reconciler.pullrequests.reviewers import PeopleFacts
 
 BOT = "github-actions[bot]"
 HEAD, MERGE = "a" * 40, "b" * 40
@@ -32,7 +33,8 @@ def now(*changes: Change, live: str = "sha256:moved") -> Plan:
 def evidence(record: ApprovalRecord | str | None = RECORD, shown: PlanMarker = SHOWN) -> Evidence:
     pull = PullRequest(5, "t", "", "alice", "closed", True, "f", HEAD, "main", MERGE)
     text = record.to_json() if isinstance(record, ApprovalRecord) else record
-    return Evidence(pull, (Review(1, "bob", "APPROVED", datetime(2026, 1, 1)),), shown, text)
+    approval = Review(1, "bob", "APPROVED", datetime(2026, 1, 1), commit_id=HEAD)
+    return Evidence(pull, (approval,), shown, text, PeopleFacts({"bob": "write"}))
 
 
 FINISH = Change("account.a", "account", "update", changed=("ou",),

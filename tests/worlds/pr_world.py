@@ -56,8 +56,10 @@ class World:
         git(self.tmp, "clone", "-q", "--branch", ref, str(self.gh.bare_path(self.name)), str(target))
         return target
 
-    def push(self, branch: str, files: dict[str, str], message: str, base: str = "main") -> str:
-        """alice pushes a commit touching `files` to `branch` (made from `base` if it is new)."""
+    def push(self, branch: str, files: dict[str, str], message: str, base: str = "main",
+             who: str = "alice") -> str:
+        """`who` (alice unless told) pushes a commit touching `files` to `branch` (made from `base`
+        if it is new), as author and committer with the email GitHub links to their account."""
         clone = self.tmp / f"alice-{next(self._runs)}"
         git(self.tmp, "clone", "-q", str(self.gh.bare_path(self.name)), str(clone))
         exists = git(clone, "ls-remote", "--heads", "origin", branch)
@@ -66,14 +68,17 @@ class World:
             (clone / path).parent.mkdir(parents=True, exist_ok=True)
             (clone / path).write_text(text)
         git(clone, "add", ".")
-        git(clone, "commit", "-q", "-m", message)
+        email = f"{who}@users.noreply.github.com"
+        git(clone, "-c", f"user.name={who}", "-c", f"user.email={email}", "commit", "-q", "-m", message)
         git(clone, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")
         return git(clone, "rev-parse", "HEAD")
 
-    def run(self, cwd: Path, event_name: str, payload: dict[str, Any], *argv: str) -> Result:
-        """`reconciler ARGV` as a workflow step runs it: in the checkout, with the run's env."""
+    def run(self, cwd: Path, event_name: str, payload: dict[str, Any], *argv: str,
+            token: str | None = None) -> Result:
+        """`reconciler ARGV` as a workflow step runs it: in the checkout, with the run's env (and
+        the job's GITHUB_TOKEN, the bot's unless `token` names another)."""
         env = actions_env(self.tmp / f"run-{next(self._runs)}", event_name=event_name, payload=payload,
-                          repository=self.name, api_url=self.gh.url, token=self.gh.token)
+                          repository=self.name, api_url=self.gh.url, token=token or self.gh.token)
         self.capsys.readouterr()
         with self.monkeypatch.context() as m:
             for key, value in env.items():
@@ -98,9 +103,9 @@ class World:
                              api_url=self.gh.url)
         return self.run(self.checkout("main"), "push", payload, *argv)
 
-    def issue_run(self, number: int, *argv: str) -> Result:
+    def issue_run(self, number: int, *argv: str, token: str | None = None) -> Result:
         payload = {"action": "opened", "issue": {"number": number}}
-        return self.run(self.checkout("main"), "issues", payload, *argv)
+        return self.run(self.checkout("main"), "issues", payload, *argv, token=token)
 
     def bot_comments(self, number: int) -> list[Any]:
         return [c for c in self.repo("alice-token").get_issue(number).get_comments() if c.user.login == BOT]
