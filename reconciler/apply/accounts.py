@@ -65,7 +65,8 @@ class Poll:
     first: float = 0.5
     factor: float = 1.5
     longest: float = 15.0
-    deadline: float = 1800.0
+    deadline: float = 1800.0  # account creations
+    policy_type_deadline: float = 300.0  # a policy type's PENDING_ENABLE
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 

@@ -17,7 +17,9 @@ from reconciler.apply.accounts import AccountCreator, Poll
 from reconciler.apply.audit import AuditLog
 from reconciler.apply.ids import Ids
 from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.apply.policy_types import PolicyTypeWaiter
 from reconciler.apply.steps import Steps
+from reconciler.errors import AwsError
 from reconciler.live.scope import NullProgress, Progress
 from reconciler.model import Organization, policy_content
 from reconciler.plan.changes import Change, Plan
@@ -39,9 +41,14 @@ class Applier:
         self.poll = poll or Poll()
         self.progress = progress or NullProgress()
         self.result = ApplyResult()
+        self.policy_types = PolicyTypeWaiter(writer, self.poll)
+        self.policy_kinds = {p.name: p.type for p in live.policies}  # name -> policy type
 
     def run(self, plan: Plan) -> ApplyResult:
         ids = Ids.of(self.live, plan)
+        for change in plan.changes:
+            if change.kind == "policy" and change.after:
+                self.policy_kinds[str(change.after["name"])] = str(change.after["type"])
         creates = [c for c in plan.changes if c.kind == "account" and c.action == "create"]
         creating = {id(c) for c in creates}  # identity, not equality: plans can be large
         self.progress.start("applying", len(plan.changes))
@@ -71,7 +78,7 @@ class Applier:
         return self.steps.run(change, operation, call)
 
     def _policy_type_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
-        self._run(c, "EnablePolicyType", lambda: self.writer.enable_policy_type(ids.root, after["type"]))
+        self._run(c, "EnablePolicyType", lambda: self.policy_types.enable(ids.root, after["type"]))
 
     def _policy_type_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         self._run(c, "DisablePolicyType", lambda: self.writer.disable_policy_type(ids.root, before["type"]))
@@ -108,7 +115,18 @@ class Applier:
 
     def _attachment_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         policy_id, target = ids.policy(str(after["policy"])), ids.target(str(after["target"]))
+        self._wait_for_type(c, ids, self.policy_kinds.get(str(after["policy"])))
         self._run(c, "AttachPolicy", lambda: self.writer.attach(policy_id, target))
+
+    def _wait_for_type(self, c: Change, ids: Ids, kind: str | None) -> None:
+        """Before an attachment: its policy type, if this run enabled it, must be ENABLED by now
+        (a policy of unknown type waits for every type this run enabled)."""
+        try:
+            for pending in [kind] if kind else sorted(self.policy_types.pending):
+                self.policy_types.wait_enabled(ids.root, pending)
+        except AwsError as exc:
+            self.steps.audit_failure(c, "AttachPolicy", str(exc))
+            raise AwsError(f"{c.address}: {exc}") from exc
 
     def _attachment_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         policy_id, target = ids.policy(str(before["policy"])), ids.target(str(before["target"]))
