@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 import boto3
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
@@ -138,10 +139,8 @@ def aws_error(operation: str, exc: ClientError) -> AwsError:
 
 
 def _snake(operation: str) -> str:
-    out = [operation[0].lower()]
-    for char in operation[1:]:
-        out.append(f"_{char.lower()}" if char.isupper() else char)
-    return "".join(out)
+    # botocore's own rule: ListAWSServiceAccessForOrganization -> list_aws_service_access_for_organization
+    return xform_name(operation)
 
 
 def caller_identity(session: boto3.Session) -> CallerIdentity:

@@ -20,9 +20,11 @@ from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.apply.policy_types import PolicyTypeWaiter
 from reconciler.apply.steps import Steps
 from reconciler.errors import AwsError
+from reconciler.live.access import account_management_trusted
 from reconciler.live.scope import NullProgress, Progress
 from reconciler.model import Organization, policy_content
 from reconciler.plan.changes import Change, Plan
+from reconciler.plan.checks import TRUSTED_ACCESS_OFF, member_renames
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Applier:
 
     def run(self, plan: Plan) -> ApplyResult:
         ids = Ids.of(self.live, plan)
+        self._check_rename_access(plan)
         for change in plan.changes:
             if change.kind == "policy" and change.after:
                 self.policy_kinds[str(change.after["name"])] = str(change.after["type"])
@@ -62,6 +65,13 @@ class Applier:
             self.progress.advance()
         self.progress.finish()
         return self.result
+
+    def _check_rename_access(self, plan: Plan) -> None:
+        """Renaming a member account needs trusted access for the Account Management API: without
+        it apply refuses before changing anything, rather than failing at the first rename."""
+        renames = member_renames(plan.changes, self.live.management_account_id)
+        if renames and not account_management_trusted(self.writer.client):
+            raise AwsError(f"{renames[0].address}: {TRUSTED_ACCESS_OFF}; nothing was changed")
 
     def _create_accounts(self, creates: list[Change], ids: Ids) -> None:
         def created(change: Change, account_id: str) -> None:
@@ -135,7 +145,8 @@ class Applier:
     def _account_update(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         account_id = str(after.get("account_id") or before["account_id"])
         if "name" in c.changed:
-            self._run(c, "PutAccountName", lambda: self.writer.rename_account(account_id, after["name"]))
+            self._run(c, "PutAccountName", lambda: self.writer.rename_account(
+                account_id, after["name"], self.live.management_account_id))
         if "ou" in c.changed:
             source, target = ids.parent(str(before["ou"])), ids.parent(str(after["ou"]))
             self._run(c, "MoveAccount", lambda: self.writer.move_account(account_id, source, target))

@@ -98,8 +98,11 @@ class OrganizationsWriter:
     def parent_of(self, account_id: str) -> str:
         return str(self.client.call("ListParents", ChildId=account_id)["Parents"][0]["Id"])
 
-    def rename_account(self, account_id: str, name: str) -> str | None:
-        # PutAccountName belongs to the Account Management API, called from the management account.
+    def rename_account(self, account_id: str, name: str, management_account_id: str) -> str | None:
+        """PutAccountName, of the Account Management API, called from the management account: a
+        member by AccountId; the management account itself without one (AWS refuses its own id)."""
+        if account_id == management_account_id:
+            return self._rid("PutAccountName", service="account", AccountName=name)
         return self._rid("PutAccountName", service="account", AccountId=account_id, AccountName=name)
 
     def close_account(self, account_id: str) -> str | None:
