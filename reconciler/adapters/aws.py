@@ -140,7 +140,7 @@ def aws_error(operation: str, exc: ClientError) -> AwsError:
 
 def _snake(operation: str) -> str:
     # botocore's own rule: ListAWSServiceAccessForOrganization -> list_aws_service_access_for_organization
-    return xform_name(operation)
+    return str(xform_name(operation))
 
 
 def caller_identity(session: boto3.Session) -> CallerIdentity:
