@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from orgsim_support import DEADLINE_SECONDS, error_of, root_id, scp
 
+from orgsim.cli import main, parser
 from orgsim.testing import OrgSim
 
 SCP = "SERVICE_CONTROL_POLICY"
@@ -94,3 +95,10 @@ def test_policy_type_seconds_is_a_setting(orgsim: OrgSim) -> None:
     assert orgsim.configure(policy_type_seconds=2)["policy_type_seconds"] == 2.0
     orgsim.reset(state=False, settings=True)
     assert orgsim.configure()["policy_type_seconds"] == 0.0
+
+
+def test_orgsim_serve_takes_the_delay_as_a_flag_and_refuses_a_negative_one() -> None:
+    assert parser().parse_args(["serve"]).policy_type_seconds == 1.0
+    assert parser().parse_args(["serve", "--policy-type-seconds", "0"]).policy_type_seconds == 0.0
+    with pytest.raises(SystemExit, match="cannot be negative"):
+        main(["serve", "--policy-type-seconds", "-1"])
