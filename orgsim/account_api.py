@@ -4,6 +4,14 @@ PutAccountName renames an account of the organization (what the Organizations AP
 GetAccountInformation reads it back. Both are REST-JSON: POST /putAccountName, POST
 /getAccountInformation. Sources: Account Management API Reference; its quotas page publishes
 PutAccountName at 1 request per second (burst 1) and GetAccountInformation at 3 (burst 3).
+
+PutAccountName's AccountId (API Reference, PutAccountName, Request Body): using it needs trusted
+access for the Account Management service (EnableAWSServiceAccess account.amazonaws.com), and "the
+management account can't specify its own AccountId; it must call the operation in standalone
+context by not including the AccountId parameter". The reference lists no dedicated error for
+either; what callers report for the Account Management API with trusted access off is HTTP 403
+AccessDeniedException "User: ... is not authorized to perform: account:<Operation>" (steampipe-
+plugin-aws issue 1309), and orgsim answers both cases that way.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from orgsim.errors import AwsError
 
 MAX_NAME = 50
 SOURCE = "account.amazonaws.com"
+TRUSTED_PRINCIPAL = "account.amazonaws.com"
 
 
 def _account(management_account_id: str, params: dict[str, Any]) -> Any:
@@ -27,7 +36,22 @@ def _account(management_account_id: str, params: dict[str, Any]) -> Any:
     return account
 
 
+def _check_caller(management_account_id: str, params: dict[str, Any]) -> None:
+    """PutAccountName with AccountId: trusted access on, and never the caller's own id."""
+    account_id = params.get("AccountId")
+    if not account_id:
+        return
+    services = org_backend(management_account_id).services
+    trusted = any(s.get("ServicePrincipal") == TRUSTED_PRINCIPAL for s in services)
+    if account_id == management_account_id or not trusted:
+        raise AwsError("AccessDeniedException",
+                       f"User: arn:aws:iam::{management_account_id}:root is not authorized to perform: "
+                       "account:PutAccountName", status=403)
+
+
 def handle(operation: str, management_account_id: str, params: dict[str, Any]) -> dict[str, Any]:
+    if operation == "PutAccountName":
+        _check_caller(management_account_id, params)
     account = _account(management_account_id, params)
     if operation == "PutAccountName":
         name = params.get("AccountName")

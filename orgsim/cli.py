@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--create-account-seconds", type=float, default=2.0)
     serve.add_argument("--close-account-seconds", type=float, default=None,
                        help="default: the same as --create-account-seconds")
+    serve.add_argument("--policy-type-seconds", type=float, default=1.0,
+                       help="how long EnablePolicyType/DisablePolicyType stay PENDING_*")
     serve.add_argument("--management-account-id", type=_account_id, default=MANAGEMENT_ACCOUNT_ID)
     serve.add_argument("--account-limit", type=int, default=1000)
     return root
@@ -41,10 +43,11 @@ def main(argv: list[str] | None = None) -> None:
         throttle=args.throttle == "on",
         create_account_seconds=args.create_account_seconds,
         close_account_seconds=args.close_account_seconds,
+        policy_type_seconds=args.policy_type_seconds,
         management_account_id=args.management_account_id,
         account_limit=args.account_limit,
     )
-    if args.create_account_seconds < 0 or (args.close_account_seconds or 0) < 0:
+    if min(args.create_account_seconds, args.close_account_seconds or 0, args.policy_type_seconds) < 0:
         raise SystemExit("orgsim: delays cannot be negative")
     from orgsim.server import serve
 

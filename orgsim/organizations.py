@@ -16,6 +16,7 @@ from orgsim.backend import detach, find_account, org_backend, path_of, sync_defa
 from orgsim.errors import AwsError
 from orgsim.faults import FaultBook
 from orgsim.lifecycle import Lifecycle
+from orgsim.policy_types import PolicyTypes
 from orgsim.settings import Settings
 
 Params = dict[str, Any]
@@ -26,6 +27,7 @@ class Organizations:
         self.settings = settings
         self.lifecycle = lifecycle
         self.faults = faults
+        self.policy_types = PolicyTypes(settings)
         self._before: dict[str, Callable[[Any, Params], Params | None]] = {
             "CreateAccount": self._create_account,
             "DescribeCreateAccountStatus": lambda b, p: lifecycle.describe(p["CreateAccountRequestId"]),
@@ -37,6 +39,8 @@ class Organizations:
             "DeletePolicy": lambda b, p: _none(policy_rules.check_mutable(b, p["PolicyId"])),
             "AttachPolicy": lambda b, p: policy_rules.check_attach(b, self.settings, p),
             "DetachPolicy": lambda b, p: policy_rules.check_detach(b, p),
+            "EnablePolicyType": self.policy_types.enable,
+            "DisablePolicyType": self.policy_types.disable,
             "CreateOrganizationalUnit": self._create_ou,
             "UpdateOrganizationalUnit": self._rename_ou,
             "DeleteOrganizationalUnit": self._delete_ou,
@@ -52,6 +56,7 @@ class Organizations:
 
     def before(self, operation: str, params: Params) -> Params | None:
         self.lifecycle.advance()
+        self.policy_types.advance(self.backend)
         handler = self._before.get(operation)
         return handler(self.backend, params) if handler else None
 
@@ -61,8 +66,6 @@ class Organizations:
 
     def after(self, operation: str, params: Params, result: Params) -> Params:
         backend = self.backend
-        if operation in ("EnablePolicyType", "DisablePolicyType"):
-            self._resync(backend, params["PolicyType"], operation == "EnablePolicyType")
         key = paging.result_key(operation)
         if key is not None:
             result = paging.page(operation, params, list(result.get(key) or []), self.settings.page_size,
@@ -127,15 +130,6 @@ class Organizations:
         ou = ou_rules.ou_or_fail(backend, params["OrganizationalUnitId"])
         for policy in list(ou.attached_policies):
             detach(policy, ou)
-
-    def _resync(self, backend: Any, policy_type: str, enabled: bool) -> None:
-        """AWS attaches FullAWSAccess everywhere on enabling SCPs, and detaches all on disabling."""
-        for entity in [*backend.ou, *backend.accounts]:
-            if enabled:
-                sync_default_attachments(backend, entity)
-                continue
-            for policy in [p for p in entity.attached_policies if p.type == policy_type]:
-                detach(policy, entity)
 
 
 def _account_fields(backend: Any, account: Params) -> None:

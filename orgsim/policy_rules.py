@@ -13,6 +13,7 @@ from typing import Any
 from orgsim.backend import enabled_types, find_target
 from orgsim.errors import AwsError, constraint, invalid_input
 from orgsim.settings import Settings
+from orgsim.tag_rules import PATTERN_MESSAGE
 
 MAX_CHARS = {"SERVICE_CONTROL_POLICY": 10240, "RESOURCE_CONTROL_POLICY": 5120,
              "TAG_POLICY": 10000, "BACKUP_POLICY": 10000, "AISERVICES_OPT_OUT_POLICY": 2500}
@@ -71,8 +72,7 @@ def check_taggable(backend: Any, params: dict[str, Any]) -> None:
     """AWS refuses tag calls on AWS-managed policies as a pattern mismatch (moto accepts them)."""
     policy = next((p for p in backend.policies if p.id == params.get("ResourceId")), None)
     if policy is not None and policy.aws_managed:
-        raise invalid_input("INVALID_PATTERN",
-                            "You provided a value that does not match the required pattern.")
+        raise invalid_input("INVALID_PATTERN", PATTERN_MESSAGE)
 
 
 def check_mutable(backend: Any, policy_id: str) -> Any:

@@ -16,6 +16,8 @@ class Settings:
     create_account_seconds: float = 2.0
     # None: closures take as long as creations (keeps the one CLI knob meaningful for both).
     close_account_seconds: float | None = None
+    # EnablePolicyType / DisablePolicyType are asynchronous in AWS: PENDING_* for this long.
+    policy_type_seconds: float = 1.0
     management_account_id: str = MANAGEMENT_ACCOUNT_ID
     # AWS's default is 10 accounts per organization, raised on request; tests need room.
     account_limit: int = 1000
@@ -64,6 +66,7 @@ _TYPES: dict[str, type] = {
     "throttle": bool,
     "create_account_seconds": float,
     "close_account_seconds": float,
+    "policy_type_seconds": float,
     "management_account_id": str,
     "account_limit": int,
     "ou_limit": int,

@@ -47,6 +47,7 @@ class Sim:
         with self.lock:
             bootstrap(self.settings.management_account_id)
             self.lifecycle.reset()
+            self.organizations.policy_types.reset()
             self.trail.reset()
             self.spend.reset()
 

@@ -29,10 +29,11 @@ class OrgSim:
 
     @classmethod
     def start(cls, *, throttle: bool = False, create_account_seconds: float = 0.2,
-              management_account_id: str = "111111111111") -> OrgSim:
+              management_account_id: str = "111111111111", policy_type_seconds: float = 0.0) -> OrgSim:
         command = [sys.executable, "-m", "orgsim", "serve", "--port", "0",
                    "--throttle", "on" if throttle else "off",
                    "--create-account-seconds", str(create_account_seconds),
+                   "--policy-type-seconds", str(policy_type_seconds),
                    "--management-account-id", management_account_id]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert process.stdout is not None

@@ -22,6 +22,9 @@ from reconciler.live.scope import NullProgress, Progress
 from reconciler.plan.changes import Change
 
 MAX_IN_PROGRESS = 5
+BILLING = "; fix it in the management account's Billing console, then re-run"
+BUSINESS = ("AWS has not finished validating the management account's business details ({state})"
+            + BILLING)
 FAILURES = {
     "EMAIL_ALREADY_EXISTS": "the email {email} already belongs to an AWS account outside this "
     "organization; give the account another email in {file}",
@@ -30,26 +33,31 @@ FAILURES = {
     "higher account quota in Service Quotas (AWS Organizations) or close unused accounts, then re-run",
     "CONCURRENT_ACCOUNT_MODIFICATION": "another change to the organization's accounts was in progress; "
     "re-run apply in a few minutes",
-    "INVALID_ADDRESS": "the management account's postal address is not valid; correct it in the "
-    "Billing console, then re-run",
+    "INVALID_ADDRESS": "the management account's postal address is not valid" + BILLING,
     "INTERNAL_FAILURE": "AWS failed internally and created nothing; re-run apply",
-    "MISSING_PAYMENT_INSTRUMENT": "the management account has no payment method; add one in the "
-    "Billing console, then re-run",
-    "INVALID_PAYMENT_INSTRUMENT": "the management account's payment method was declined; update it in "
-    "the Billing console, then re-run",
+    "MISSING_PAYMENT_INSTRUMENT": "the management account has no payment method" + BILLING,
+    "INVALID_PAYMENT_INSTRUMENT": "the management account's payment method is not accepted" + BILLING,
     "GOVCLOUD_ACCOUNT_ALREADY_EXISTS": "a GovCloud account already exists for this email; use another "
     "email in {file}",
+    "MISSING_BUSINESS_VALIDATION": BUSINESS.format(state="it has not received them"),
+    "FAILED_BUSINESS_VALIDATION": BUSINESS.format(state="they failed validation"),
+    "PENDING_BUSINESS_VALIDATION": "AWS is still validating the management account's business details; "
+    "re-run apply once the Billing console shows them validated",
+    "INVALID_IDENTITY_FOR_BUSINESS_VALIDATION": BUSINESS.format(
+        state="the identity data given for them is not valid"),
+    "UNKNOWN_BUSINESS_VALIDATION": BUSINESS.format(state="AWS reports an unknown problem with them"),
+    "UPDATE_EXISTING_RESOURCE_POLICY_WITH_TAGS_NOT_SUPPORTED": "AWS refused the tags sent with the new "
+    "account and created nothing (AWS documents no more about this reason); remove `tags` from {file}, "
+    "re-run, then add them back, which tags the existing account",
 }
-BUSINESS = ("AWS has not finished validating the management account's business details "
-            "(a {reason} failure); complete them in the Billing console, then re-run")
 
 
 def failure_text(reason: str | None, email: str, file: str) -> str:
     if reason and reason in FAILURES:
         return FAILURES[reason].format(email=email, file=file)
-    if reason and "BUSINESS_VALIDATION" in reason:
-        return BUSINESS.format(reason=reason)
-    return f"AWS could not create it ({reason or 'no reason given'}); see the AWS console, then re-run"
+    return (f"AWS could not create it and gave the reason {reason or '(none)'}, which this version of "
+            "the reconciler does not know; look the reason up in the AWS Organizations documentation "
+            "(CreateAccountStatus, FailureReason), fix what it names, then re-run apply")
 
 
 @dataclass
@@ -57,7 +65,8 @@ class Poll:
     first: float = 0.5
     factor: float = 1.5
     longest: float = 15.0
-    deadline: float = 1800.0
+    deadline: float = 1800.0  # account creations
+    policy_type_deadline: float = 300.0  # a policy type's PENDING_ENABLE
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 

@@ -17,10 +17,14 @@ from reconciler.apply.accounts import AccountCreator, Poll
 from reconciler.apply.audit import AuditLog
 from reconciler.apply.ids import Ids
 from reconciler.apply.organizations import OrganizationsWriter
+from reconciler.apply.policy_types import PolicyTypeWaiter
 from reconciler.apply.steps import Steps
+from reconciler.errors import AwsError
+from reconciler.live.access import account_management_trusted
 from reconciler.live.scope import NullProgress, Progress
 from reconciler.model import Organization, policy_content
 from reconciler.plan.changes import Change, Plan
+from reconciler.plan.checks import TRUSTED_ACCESS_OFF, member_renames
 
 
 @dataclass
@@ -39,9 +43,15 @@ class Applier:
         self.poll = poll or Poll()
         self.progress = progress or NullProgress()
         self.result = ApplyResult()
+        self.policy_types = PolicyTypeWaiter(writer, self.poll)
+        self.policy_kinds = {p.name: p.type for p in live.policies}  # name -> policy type
 
     def run(self, plan: Plan) -> ApplyResult:
         ids = Ids.of(self.live, plan)
+        self._check_rename_access(plan)
+        for change in plan.changes:
+            if change.kind == "policy" and change.after:
+                self.policy_kinds[str(change.after["name"])] = str(change.after["type"])
         creates = [c for c in plan.changes if c.kind == "account" and c.action == "create"]
         creating = {id(c) for c in creates}  # identity, not equality: plans can be large
         self.progress.start("applying", len(plan.changes))
@@ -55,6 +65,13 @@ class Applier:
             self.progress.advance()
         self.progress.finish()
         return self.result
+
+    def _check_rename_access(self, plan: Plan) -> None:
+        """Renaming a member account needs trusted access for the Account Management API: without
+        it apply refuses before changing anything, rather than failing at the first rename."""
+        renames = member_renames(plan.changes, self.live.management_account_id)
+        if renames and not account_management_trusted(self.writer.client):
+            raise AwsError(f"{renames[0].address}: {TRUSTED_ACCESS_OFF}; nothing was changed")
 
     def _create_accounts(self, creates: list[Change], ids: Ids) -> None:
         def created(change: Change, account_id: str) -> None:
@@ -71,7 +88,7 @@ class Applier:
         return self.steps.run(change, operation, call)
 
     def _policy_type_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
-        self._run(c, "EnablePolicyType", lambda: self.writer.enable_policy_type(ids.root, after["type"]))
+        self._run(c, "EnablePolicyType", lambda: self.policy_types.enable(ids.root, after["type"]))
 
     def _policy_type_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         self._run(c, "DisablePolicyType", lambda: self.writer.disable_policy_type(ids.root, before["type"]))
@@ -108,7 +125,18 @@ class Applier:
 
     def _attachment_create(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         policy_id, target = ids.policy(str(after["policy"])), ids.target(str(after["target"]))
+        self._wait_for_type(c, ids, self.policy_kinds.get(str(after["policy"])))
         self._run(c, "AttachPolicy", lambda: self.writer.attach(policy_id, target))
+
+    def _wait_for_type(self, c: Change, ids: Ids, kind: str | None) -> None:
+        """Before an attachment: its policy type, if this run enabled it, must be ENABLED by now
+        (a policy of unknown type waits for every type this run enabled)."""
+        try:
+            for pending in [kind] if kind else sorted(self.policy_types.pending):
+                self.policy_types.wait_enabled(ids.root, pending)
+        except AwsError as exc:
+            self.steps.audit_failure(c, "AttachPolicy", str(exc))
+            raise AwsError(f"{c.address}: {exc}") from exc
 
     def _attachment_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         policy_id, target = ids.policy(str(before["policy"])), ids.target(str(before["target"]))
@@ -117,7 +145,8 @@ class Applier:
     def _account_update(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
         account_id = str(after.get("account_id") or before["account_id"])
         if "name" in c.changed:
-            self._run(c, "PutAccountName", lambda: self.writer.rename_account(account_id, after["name"]))
+            self._run(c, "PutAccountName", lambda: self.writer.rename_account(
+                account_id, after["name"], self.live.management_account_id))
         if "ou" in c.changed:
             source, target = ids.parent(str(before["ou"])), ids.parent(str(after["ou"]))
             self._run(c, "MoveAccount", lambda: self.writer.move_account(account_id, source, target))

@@ -26,6 +26,10 @@ def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
 
 
+def _type_status(root: Mapping[str, Any], policy_type: str) -> str | None:
+    return next((str(t["Status"]) for t in root.get("PolicyTypes", []) if t.get("Type") == policy_type), None)
+
+
 def _status(raw: Mapping[str, Any]) -> CreateStatus:
     return CreateStatus(
         request=str(raw["Id"]), name=str(raw.get("AccountName", "")), state=str(raw["State"]),
@@ -40,8 +44,17 @@ class OrganizationsWriter:
     def _rid(self, operation: str, service: str = "organizations", **params: Any) -> str | None:
         return request_id(self.client.call(operation, service=service, **params))
 
-    def enable_policy_type(self, root_id: str, policy_type: str) -> str | None:
-        return self._rid("EnablePolicyType", RootId=root_id, PolicyType=policy_type)
+    def enable_policy_type(self, root_id: str, policy_type: str) -> tuple[str | None, str | None]:
+        """(the type's status on the root as AWS answered, request id): AWS enables in the background."""
+        response = self.client.call("EnablePolicyType", RootId=root_id, PolicyType=policy_type)
+        return _type_status(response.get("Root", {}), policy_type), request_id(response)
+
+    def policy_type_status(self, root_id: str, policy_type: str) -> str | None:
+        """ENABLED, PENDING_ENABLE, PENDING_DISABLE, or None when the root does not list the type."""
+        for root in self.client.call("ListRoots")["Roots"]:
+            if root["Id"] == root_id:
+                return _type_status(root, policy_type)
+        return None
 
     def disable_policy_type(self, root_id: str, policy_type: str) -> str | None:
         return self._rid("DisablePolicyType", RootId=root_id, PolicyType=policy_type)
@@ -90,8 +103,11 @@ class OrganizationsWriter:
             raise AwsError(f"AWS listed no parent for account {account_id}")
         return parent
 
-    def rename_account(self, account_id: str, name: str) -> str | None:
-        # PutAccountName belongs to the Account Management API, called from the management account.
+    def rename_account(self, account_id: str, name: str, management_account_id: str) -> str | None:
+        """PutAccountName, of the Account Management API, called from the management account: a
+        member by AccountId; the management account itself without one (AWS refuses its own id)."""
+        if account_id == management_account_id:
+            return self._rid("PutAccountName", service="account", AccountName=name)
         return self._rid("PutAccountName", service="account", AccountId=account_id, AccountName=name)
 
     def close_account(self, account_id: str) -> str | None:

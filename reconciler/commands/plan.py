@@ -7,7 +7,7 @@ Exit codes: 0 done (with --detailed-exitcode: no changes), 1 an error, 2 (with
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -16,10 +16,12 @@ from reconciler.adapters.aws import AwsClient
 from reconciler.commands.progress import StderrProgress
 from reconciler.commands.publish import publish_plan
 from reconciler.errors import ExitCode, RepositoryError, show_path
+from reconciler.live.access import account_management_trusted
 from reconciler.live.read import read_organization
 from reconciler.live.scope import ReadScope, scope_for
 from reconciler.model import Organization
 from reconciler.plan.changes import Plan
+from reconciler.plan.checks import member_renames, rename_notes
 from reconciler.plan.file import write_plan_file
 from reconciler.plan.planner import plan as make_plan
 from reconciler.plan.planner import plan_to_json
@@ -58,7 +60,16 @@ def read_live(scope: ReadScope, client: AwsClient | None = None) -> tuple[Organi
 def plan_repository(repo: Path) -> Planned:
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
-    return Planned(desired, live, make_plan(desired, live), client)
+    return Planned(desired, live, with_access_notes(make_plan(desired, live), live, client), client)
+
+
+def with_access_notes(plan: Plan, live: Organization, client: AwsClient) -> Plan:
+    """A plan that renames a member account says when trusted access, which renames need, is off
+    (one ListAWSServiceAccessForOrganization read, made only for such a plan)."""
+    if not member_renames(plan.changes, live.management_account_id):
+        return plan
+    notes = rename_notes(plan.changes, live.management_account_id, account_management_trusted(client))
+    return replace(plan, notes=(*plan.notes, *notes))
 
 
 def render(plan: Plan, output_format: str) -> str:

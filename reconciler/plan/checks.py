@@ -14,6 +14,15 @@ from reconciler.model import Organization, policy_content
 from reconciler.plan.changes import Change
 from reconciler.plan.targets import display
 
+ENABLE_TRUSTED_ACCESS = (
+    "aws organizations enable-aws-service-access --service-principal account.amazonaws.com"
+)
+TRUSTED_ACCESS_OFF = (
+    "trusted access for the AWS Account Management API (account.amazonaws.com) is off in this "
+    "organization, and AWS refuses to rename a member account without it, so apply will not start "
+    "the renames; turn it on once, from the management account: " + ENABLE_TRUSTED_ACCESS
+)
+
 
 def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
     count = sum(1 for c in changes if c.action == "delete")
@@ -67,3 +76,21 @@ def check_per_target(final: Iterable[tuple[str, frozenset[str]]], desired: Organ
             "merge policies"
             + (f" ({len(over) - 1} more targets over the limit)" if len(over) > 1 else "")
         )
+
+
+def member_renames(changes: Iterable[Change], management_account_id: str) -> list[Change]:
+    """Renames of member accounts: PutAccountName with an AccountId, which needs trusted access.
+    The management account renames itself without an AccountId and needs none."""
+    return [c for c in changes if c.kind == "account" and c.action == "update" and "name" in c.changed
+            and _account_id(c) != management_account_id]
+
+
+def _account_id(change: Change) -> str:
+    return str((change.after or {}).get("account_id") or (change.before or {}).get("account_id"))
+
+
+def rename_notes(changes: Iterable[Change], management_account_id: str, trusted: bool) -> tuple[str, ...]:
+    """The plan's one note when it renames a member account and trusted access is off."""
+    if trusted or not member_renames(changes, management_account_id):
+        return ()
+    return (TRUSTED_ACCESS_OFF,)

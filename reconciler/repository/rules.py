@@ -14,6 +14,7 @@ from reconciler.errors import show
 from reconciler.repository.parse import Parsed
 from reconciler.repository.policy_rules import check_policies, file_name_rule
 from reconciler.repository.problems import Problem
+from reconciler.repository.tag_characters import ALLOWED_WORDS, first_bad_character
 
 OU_NAME_MAX = 128
 
@@ -103,7 +104,27 @@ def _check_ous(org: Parsed) -> list[Problem]:
                 )
             )
         seen.add(path)
+    for index, _, tags in ou_entries(org.data):
+        problems += tag_character_problems(org, tags, ("organizational_units", index, "tags"))
     return problems
+
+
+def tag_character_problems(parsed: Parsed, tags: dict[str, str], at: tuple[str | int, ...]) -> list[Problem]:
+    """E265: tag keys and values outside AWS's pattern, which AWS refuses mid-apply."""
+    problems: list[Problem] = []
+    for key, value in tags.items():
+        for what, text, as_key in (("key", key, True), ("value", value, False)):
+            bad = first_bad_character(text)
+            if bad is not None:
+                problems.append(parsed.problem("E265", _bad_tag_text(what, text, bad), *at, key, key=as_key))
+    return problems
+
+
+def _bad_tag_text(what: str, text: str, bad: str) -> str:
+    return (
+        f"the tag {what} {show(text)} holds {show(bad)}, which AWS does not allow in tags; "
+        f"tag keys and values may hold only {ALLOWED_WORDS}"
+    )
 
 
 def _check_accounts(files: RepositoryFiles) -> list[Problem]:
@@ -165,6 +186,16 @@ def _account_file_rules(account: Parsed) -> list[Problem]:
     data = account.data
     problems = file_name_rule(account, "account_name", "account")
     extra = data.get("tags", {})
+    problems += tag_character_problems(account, extra, ("tags",))
+    bad = first_bad_character(str(data.get("owner_team", "")))
+    if bad is not None:
+        problems.append(
+            account.problem(
+                "E265",
+                "owner_team becomes a tag: " + _bad_tag_text("value", data["owner_team"], bad),
+                "owner_team",
+            )
+        )
     for key in extra:
         if key in model.RESERVED_TAG_KEYS:
             problems.append(

@@ -58,6 +58,7 @@ def test_removed_tags_are_untagged(org: Any, cli: Any, tmp_path: Path) -> None:
 def test_a_rename_uses_put_account_name(org: Any, cli: Any, tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", accounts=("sandbox-alice",))
     assert cli("apply", "--repo", str(repo), "--auto-approve").returncode == 0
+    org.enable_aws_service_access(ServicePrincipal="account.amazonaws.com")  # renames by id need it
     old = repo / "accounts" / "sandbox-alice.yaml"
     new = repo / "accounts" / "sandbox-alice-two.yaml"
     new.write_text(old.read_text().replace("account_name: sandbox-alice", "account_name: sandbox-alice-two"))

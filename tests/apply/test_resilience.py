@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 from core_world import FEW, accounts_by_email, create_account, make_repo
 
@@ -88,8 +89,18 @@ def test_an_account_made_by_hand_with_the_same_email_is_adopted_not_duplicated(
     assert f'account_id: "{account_id}"' in (repo / "accounts" / "log-archive.yaml").read_text()
 
 
-def test_every_failure_reason_has_words() -> None:
-    for reason in ("EMAIL_ALREADY_EXISTS", "INVALID_ADDRESS", "INTERNAL_FAILURE",
-                   "MISSING_PAYMENT_INSTRUMENT", "FAILED_BUSINESS_VALIDATION", "SOMETHING_NEW"):
+def test_every_failure_reason_in_botocores_model_has_its_own_words() -> None:
+    reasons = botocore.session.get_session().get_service_model("organizations").shape_for(
+        "CreateAccountFailureReason").enum
+    unknown = failure_text("SOMETHING_NEW", "a@example.com", "accounts/a.yaml")
+    assert reasons, "botocore's model lists no CreateAccountFailureReason"
+    for reason in reasons:
         text = failure_text(reason, "a@example.com", "accounts/a.yaml")
-        assert "re-run" in text or "accounts/a.yaml" in text or "console" in text
+        assert text != failure_text(f"{reason}_X", "a@example.com", "accounts/a.yaml"), reason
+        assert "does not know" not in text, reason
+        assert "re-run" in text or "accounts/a.yaml" in text, reason
+    assert "SOMETHING_NEW" in unknown and "does not know" in unknown and "re-run" in unknown
+
+
+def test_a_reason_missing_from_the_response_is_said_plainly() -> None:
+    assert "(none)" in failure_text(None, "a@example.com", "accounts/a.yaml")

@@ -43,6 +43,7 @@ def test_incremental_reads_only_what_cloudtrail_names(small_world: World) -> Non
     assert sum(reads.values()) < sum(full.values()) / 5
 
     # A rename is the Account Management API's event, not Organizations': followed all the same.
+    org.enable_aws_service_access(ServicePrincipal="account.amazonaws.com")  # renames by id need it
     account: Any = world.sim.client("account", access_key_id=INTRUDER)
     account.put_account_name(AccountId=world.ids()["cust-acme-prod"], AccountName="acme-renamed")
     out, renamed = _run(world)

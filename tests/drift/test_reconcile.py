@@ -38,6 +38,7 @@ def _wait_created(org: Any, request_id: str) -> str:
 
 def _drift_everything(world: World) -> None:
     org, ids = world.org(), world.ids()
+    org.enable_aws_service_access(ServicePrincipal="account.amazonaws.com")  # renames by id need it
     account = world.sim.client("account", access_key_id=INTRUDER)
     # Full accounts: moved, renamed, re-tagged.
     org.move_account(AccountId=ids["cust-acme-prod"], SourceParentId=ou_id(org, "Workloads/Production"),

@@ -115,6 +115,7 @@ def test_put_account_name_renames_the_account(orgsim: OrgSim) -> None:
     shows in Organizations; the call is in CloudTrail with EventSource account.amazonaws.com."""
     org = orgsim.client()
     account_id = create_account(org, "old-name")
+    org.enable_aws_service_access(ServicePrincipal="account.amazonaws.com")
     account = orgsim.client("account")
     account.put_account_name(AccountId=account_id, AccountName="new-name")
     assert org.describe_account(AccountId=account_id)["Account"]["Name"] == "new-name"
