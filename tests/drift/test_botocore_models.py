@@ -169,6 +169,7 @@ def _out_of_band_changes(world: World) -> None:
     org.update_policy(PolicyId=policy["Id"], Content='{"Version": "2012-10-17", "Statement": '
                       '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}')
     org.tag_resource(ResourceId=ids["cust-acme-prod"], Tags=[{"Key": "cost-center", "Value": "CC-9"}])
+    org.enable_aws_service_access(ServicePrincipal="account.amazonaws.com")  # renames by id need it
     account: Any = world.sim.client("account", access_key_id=INTRUDER)
     account.put_account_name(AccountId=ids["cust-acme-prod"], AccountName="acme-renamed")
 
