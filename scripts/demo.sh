@@ -24,10 +24,21 @@ for _ in $(seq 1 300); do grep -q '^ready ' "$work/orgsim.out" 2>/dev/null && br
 url="$(sed -n 's/^ready //p' "$work/orgsim.out")"
 [ -n "$url" ] || { echo "orgsim did not start:"; cat "$work/orgsim.err"; exit 1; }
 echo "orgsim at $url"
+# Any Region: Organizations is global, and the reconciler asks CloudTrail for its events in
+# us-east-1 (the only Region that has them) whatever AWS_REGION says.
 export AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=orgsim-admin AWS_SECRET_ACCESS_KEY=orgsim-secret \
-  AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null \
+  AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 AWS_CONFIG_FILE=/dev/null \
   AWS_SHARED_CREDENTIALS_FILE=/dev/null RECONCILER_AWS_PACING=off
 unset AWS_PROFILE AWS_SESSION_TOKEN
+# mallory's key is a session of the role "admin", as a person's console or CLI session would be:
+# CloudTrail then names the person behind the role, which the drift pull request shows.
+python - "$url" <<'PY'
+import json, sys, urllib.request
+body = {"identities": {"AKIADEMOMALLORY00000": {"type": "AssumedRole", "role": "admin", "session": "mallory"}}}
+request = urllib.request.Request(sys.argv[1] + "/_orgsim/config", json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+urllib.request.urlopen(request).read()
+PY
 
 step "the sample organization, copied into a git repository of its own"
 repo="$work/org"
