@@ -9,39 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pr_world import ORGANIZATION, World
-
-STAGING = ORGANIZATION + "  - Workloads/Staging\n"
+from pr_world import World, merge_and_apply, ou_names, planned_pull
 
 
 @pytest.fixture
 def world(synced_world: World) -> World:
     return synced_world
-
-
-def ou_names(orgsim: Any) -> set[str]:
-    org = orgsim.client()
-
-    def children(parent: str) -> list[Any]:
-        found: list[Any] = org.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]
-        return found
-
-    (workloads,) = [ou for ou in children(org.list_roots()["Roots"][0]["Id"]) if ou["Name"] == "Workloads"]
-    return {ou["Name"] for ou in children(workloads["Id"])}
-
-
-def planned_pull(world: World) -> int:
-    """alice's pull request adding the Staging OU, with its plan shown by the plan job."""
-    world.push("staging", {"organization.yaml": STAGING}, "a Staging OU")
-    number: int = world.repo("alice-token").create_pull(base="main", head="staging", title="Staging",
-                                                        body="").number
-    assert world.pull_request_run(number, "staging", "plan", "--comment").code == 0
-    return number
-
-
-def merge_and_apply(world: World, number: int) -> Any:
-    world.repo("alice-token").get_pull(number).merge()
-    return world.push_run("apply-merged")
 
 
 def assert_refused(world: World, orgsim: Any, number: int, result: Any, rule: str) -> None:

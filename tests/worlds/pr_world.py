@@ -109,3 +109,33 @@ class World:
 
     def bot_comments(self, number: int) -> list[Any]:
         return [c for c in self.repo("alice-token").get_issue(number).get_comments() if c.user.login == BOT]
+
+
+STAGING = ORGANIZATION + "  - Workloads/Staging\n"
+
+
+def ou_names(orgsim: Any) -> set[str]:
+    """The OUs under Workloads, read out of band."""
+    org = orgsim.client()
+
+    def children(parent: str) -> list[Any]:
+        found: list[Any] = org.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]
+        return found
+
+    (workloads,) = [ou for ou in children(org.list_roots()["Roots"][0]["Id"]) if ou["Name"] == "Workloads"]
+    return {ou["Name"] for ou in children(workloads["Id"])}
+
+
+def planned_pull(world: World, branch: str = "staging", organization: str = STAGING) -> int:
+    """alice's pull request changing organization.yaml (by default: a Staging OU), with its plan
+    shown by the plan job."""
+    world.push(branch, {"organization.yaml": organization}, f"organization.yaml on {branch}")
+    number: int = world.repo("alice-token").create_pull(base="main", head=branch, title=branch,
+                                                        body="").number
+    assert world.pull_request_run(number, branch, "plan", "--comment").code == 0
+    return number
+
+
+def merge_and_apply(world: World, number: int) -> Any:
+    world.repo("alice-token").get_pull(number).merge()
+    return world.push_run("apply-merged")
