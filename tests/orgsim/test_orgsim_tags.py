@@ -45,3 +45,12 @@ def test_letters_of_any_script_digits_spaces_and_the_allowed_symbols_pass(orgsim
     tags = [{"Key": "Straße", "Value": "Größe 10 = ok:yes/no+1-2@x_y.z"}, {"Key": "日本", "Value": "٣"}]
     for operation, call in _calls(org).items():
         assert call(tags), operation
+
+
+def test_the_aws_managed_policy_cannot_be_tagged(orgsim: OrgSim) -> None:
+    """Tagging FullAWSAccess (AwsManaged) -> InvalidInputException INVALID_PATTERN: the answer AWS
+    gave cloud-custodian (its PR 8194, third-party evidence); botocore's model names the reason."""
+    org = orgsim.client()
+    with pytest.raises(ClientError) as caught:
+        org.tag_resource(ResourceId="p-FullAWSAccess", Tags=[{"Key": "a", "Value": "b"}])
+    assert error_of(caught.value) == ("InvalidInputException", "INVALID_PATTERN")
