@@ -221,17 +221,41 @@ class GitHubClient:
     def write_ref_file(self, ref: str, path: str, text: str, message: str) -> str:
         """A parentless commit holding only `path`, at the full ref name `ref` (created or moved)."""
         with github_errors(f"write {ref}"):
-            tree = self._repo.create_git_tree([self._tree_element(path, text)])
-            commit = self._repo.create_git_commit(message, tree, [])
-            try:
-                self._repo.create_git_ref(ref, commit.sha)
-            except GithubException as exc:
-                if exc.status != 422:  # 422: the ref exists; move it
-                    raise
+            sha = self._file_commit(path, text, message)
+            if not self._create_ref(ref, sha):  # it exists: move it
                 self._gh.requester.requestJsonAndCheck("PATCH", f"{self._repo.url}/git/{ref}",
-                                                       input={"sha": commit.sha, "force": True})
-            return str(commit.sha)
+                                                       input={"sha": sha, "force": True})
+            return sha
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def create_ref_file(self, ref: str, path: str, text: str, message: str) -> bool:
+        """Like write_ref_file, but only when `ref` does not exist yet: GitHub refuses to create a
+        ref twice (422), which makes this a lock (reconciler.pullrequests.lease)."""
+        with github_errors(f"create {ref}"):
+            return self._create_ref(ref, self._file_commit(path, text, message))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _file_commit(self, path: str, text: str, message: str) -> str:
+        tree = self._repo.create_git_tree([self._tree_element(path, text)])
+        return str(self._repo.create_git_commit(message, tree, []).sha)
+
+    def _create_ref(self, ref: str, sha: str) -> bool:
+        """False when the ref exists already (GitHub answers 422)."""
+        try:
+            self._repo.create_git_ref(ref, sha)
+        except GithubException as exc:
+            if exc.status == 422:
+                return False
+            raise
+        return True
+
+    def delete_ref(self, ref: str) -> None:
+        """Delete `ref`; one that is already gone is fine."""
+        try:
+            self._repo.get_git_ref(ref.removeprefix("refs/")).delete()
+        except GithubException as exc:
+            if exc.status not in (404, 422):
+                raise GitHubError(f"GitHub refused to delete {ref}: HTTP {exc.status}") from exc
 
     def applied_commit(self) -> str | None:
         """The main commit the gated apply last brought AWS to (refs/reconciler/applied)."""
@@ -245,11 +269,7 @@ class GitHubClient:
     def record_applied(self, sha: str) -> None:
         """Point refs/reconciler/applied at `sha`, a commit of main (created, or moved)."""
         with github_errors(f"write {APPLIED_REF}"):
-            try:
-                self._repo.create_git_ref(APPLIED_REF, sha)
-            except GithubException as exc:
-                if exc.status != 422:  # 422: the ref exists; move it
-                    raise
+            if not self._create_ref(APPLIED_REF, sha):  # it exists: move it
                 self._gh.requester.requestJsonAndCheck("PATCH", f"{self._repo.url}/git/{APPLIED_REF}",
                                                        input={"sha": sha, "force": True})
 

@@ -19,9 +19,10 @@ import click
 from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import GitHubClient
 from reconciler.apply.applier import Applier, ApplyResult
-from reconciler.apply.audit import AuditLog
+from reconciler.apply.audit import AuditLog, RunInfo
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
+from reconciler.commands.lease import holding_lease
 from reconciler.commands.plan import Planned, plan_repository, render
 from reconciler.commands.progress import StderrProgress
 from reconciler.errors import GitError, ReconcilerError
@@ -68,8 +69,16 @@ def command(repo: Path, base: str, audit_log: Path | None) -> None:
     env = ActionsEnv.from_environ()
     port = GitHubClient.from_actions(env)
     sha = checked_out_commit(repo, env)
+    run = run_info(env, "apply-merged", sha)
+    with holding_lease(port, run):  # one run at a time changes AWS; planned under the lease
+        _run(repo, base, audit_log, (env, port, sha, run))
+
+
+def _run(repo: Path, base: str, audit_log: Path | None,
+         context: tuple[ActionsEnv, GitHubClient, str, RunInfo]) -> None:
+    env, port, sha, run = context
     planned = plan_repository(repo)
-    audit = open_audit(repo, planned.desired, audit_log, run_info(env, "apply-merged", sha))
+    audit = open_audit(repo, planned.desired, audit_log, run)
     applier = Applier(OrganizationsWriter(planned.client), planned.live, audit, progress=StderrProgress())
     try:
         if planned.plan.empty:

@@ -18,8 +18,10 @@ from reconciler.adapters.aws import AwsClient, caller_identity, default_session
 from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import DriftGitHubClient
 from reconciler.apply.applier import Applier
+from reconciler.apply.audit import RunInfo
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
+from reconciler.commands.lease import lease_if_free
 from reconciler.drift.applied import Baseline, baseline
 from reconciler.drift.attribution import attribution
 from reconciler.drift.detect import Drift, detect
@@ -53,6 +55,22 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     github = _github(env, required=act)
     base, desired = _applied_state(root, checkout, github)
     act = act and desired.reconcile.enabled  # either kill switch stops the run's changes
+    info = run_info(env, "reconcile", env.sha or None)
+    with lease_if_free(github, info, act) as busy:
+        act = act and busy is None  # an apply holds the lease: detect and report only
+        reading = (incremental, full_scan_interval, clock)
+        report = _reconcile(root, (desired, github, info), act, dry_run, reading, held_back=busy is not None)
+        for note in (base.note, busy):
+            if note:
+                report.issues.insert(0, note)
+    return report, act
+
+
+def _reconcile(root: Path, wired: tuple[Organization, DriftGitHubClient | None, RunInfo], act: bool,
+               dry_run: bool, reading: tuple[bool, timedelta, Callable[[], datetime]],
+               held_back: bool = False) -> Report:
+    desired, github, info = wired
+    incremental, full_scan_interval, clock = reading
     state = State.from_json(github.read_state() if github else None)
     at = clock()
     now = at.isoformat()
@@ -63,7 +81,7 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
     live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
     drifts = detect(desired, live, plan(desired, live))
-    audit = open_audit(root, desired, None, run_info(env, "reconcile", env.sha or None), durable=act)
+    audit = open_audit(root, desired, None, info, durable=act)
     audit.reasons = {d.address: _why(d, desired) for d in drifts}
     ctx = Context(
         github=github or _NoGitHub(), act=act,
@@ -75,8 +93,8 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
-    if base.note:
-        report.issues.insert(0, base.note)
+    if held_back:  # the lease was taken: what this run left undone, the next run must find again
+        state.deferred = [d.address for d in drifts if d.decision not in ("report", "skip")]
     if act:  # the run's figures, charted later from the same place as its changes
         audit.record("reconcile", "summary", after={
             **report.summary(), "managed": report.managed, "scan": scan,
@@ -84,7 +102,7 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     if github is not None and not dry_run:
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
-    return report, act
+    return report
 
 
 def _applied_state(root: Path, checkout: Organization, github: DriftGitHubClient | None

@@ -20,6 +20,7 @@ from reconciler.plan.fingerprint import fingerprint
 # leaving the rest to apply and people, and a change CloudTrail never delivered (or that the
 # incremental path misread) stays unseen for at most that long. See docs/reconcile.md.
 FULL_SCAN_INTERVAL = timedelta(hours=6)
+REREAD = ("account.", "policy.", "attachment.")  # what the incremental path re-reads when it is open
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _DURATION = re.compile(r"(?:(\d+)([dhms]))+")
 _PART = re.compile(r"(\d+)([dhms])")
@@ -42,10 +43,12 @@ def full_scan_reason(state: State, desired: Organization, incremental: bool, now
         return "the repository changed"
     if any(a in state.failures for a in state.open):
         return "a remediation is failing"
-    if set(state.deferred) - managed_addresses(desired):
-        # The incremental path re-reads what the repository manages; an unmanaged account or
-        # policy whose pull request waits is found again only by a full scan.
-        return "pull requests the last run deferred are for resources only a full scan reads"
+    managed = managed_addresses(desired)
+    if any(a not in managed or not a.startswith(REREAD) for a in state.deferred):
+        # The incremental path re-reads the accounts and policies the repository manages; an OU,
+        # a policy type or an unmanaged resource the last run left undone is found again only by
+        # a full scan.
+        return "the last run left drift undone that only a full scan reads again"
     return None
 
 

@@ -52,7 +52,8 @@ def emails(orgsim: Any) -> list[str]:
     return [a["Email"] for page in pages for a in page["Accounts"]]
 
 
-def killed_apply(world: World, orgsim: Any, after_writes: int) -> subprocess.CompletedProcess[str]:
+def killed_apply(world: World, orgsim: Any, after_writes: int
+                 ) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
     """`apply-merged` in a process of its own, killed right after its `after_writes`th AWS call
     past the reads of planning (counted on orgsim by a plan of the same checkout)."""
     checkout = world.checkout("main")
@@ -65,8 +66,9 @@ def killed_apply(world: World, orgsim: Any, after_writes: int) -> subprocess.Com
     env = actions_env(world.tmp / "killed-run", event_name="push", payload=payload, repository=world.name,
                       api_url=world.gh.url, token=world.gh.token)
     env["RECONCILER_CRASH_AFTER_CALLS"] = str(reads + after_writes)
-    return subprocess.run([sys.executable, "-m", "reconciler.commands.cli", "apply-merged"], cwd=checkout,
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+    killed = subprocess.run([sys.executable, "-m", "reconciler.commands.cli", "apply-merged"], cwd=checkout,
+                            env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+    return killed, env
 
 
 def writeback_pulls(world: World) -> list[Any]:
@@ -88,15 +90,17 @@ def test_a_killed_gated_apply_is_finished_by_a_rerun(world: World, orgsim: Any) 
     number = merged_change(world)
     # Writes: CreateOrganizationalUnit, ListCreateAccountStatus, CreateAccount: killed right
     # after AWS accepted the first account, before anything was recorded.
-    killed = killed_apply(world, orgsim, after_writes=3)
+    killed, killed_env = killed_apply(world, orgsim, after_writes=3)
     assert killed.returncode == -9, killed.stderr
     assert orgsim.calls().get("CreateAccount") == 1
     merge = world.repo("alice-token").get_branch("main").commit.sha
     assert world.repo("alice-token").get_git_ref(REF_PREFIX.removeprefix("refs/") + merge)
 
-    again = world.push_run("apply-merged")
+    # "Re-run jobs": the same run, its next attempt; the killed attempt's AWS lease is taken over.
+    again = world.push_run("apply-merged", rerun_of=killed_env)
     assert again.code == 0, again.err
     assert "Resuming the apply" in again.err
+    assert "broke a stale lease: apply-merged run" in again.err
     found = emails(orgsim)
     assert all(found.count(f"aws+{n}@example.com") == 1 for n in NAMES), found
     assert_ids_recorded(world, orgsim)

@@ -74,11 +74,15 @@ class World:
         return git(clone, "rev-parse", "HEAD")
 
     def run(self, cwd: Path, event_name: str, payload: dict[str, Any], *argv: str,
-            token: str | None = None) -> Result:
+            token: str | None = None, rerun_of: dict[str, str] | None = None) -> Result:
         """`reconciler ARGV` as a workflow step runs it: in the checkout, with the run's env (and
-        the job's GITHUB_TOKEN, the bot's unless `token` names another)."""
+        the job's GITHUB_TOKEN, the bot's unless `token` names another). `rerun_of`: the env of
+        a run this one re-runs, as GitHub's "Re-run jobs" does (same run id, next attempt)."""
         env = actions_env(self.tmp / f"run-{next(self._runs)}", event_name=event_name, payload=payload,
                           repository=self.name, api_url=self.gh.url, token=token or self.gh.token)
+        if rerun_of is not None:
+            env["GITHUB_RUN_ID"] = rerun_of["GITHUB_RUN_ID"]
+            env["GITHUB_RUN_ATTEMPT"] = str(int(rerun_of.get("GITHUB_RUN_ATTEMPT", "1")) + 1)
         self.capsys.readouterr()
         with self.monkeypatch.context() as m:
             for key, value in env.items():
@@ -96,12 +100,12 @@ class World:
                                      head_sha=head_sha, action="synchronize", api_url=self.gh.url)
         return self.run(self.checkout(head_ref), "pull_request", payload, *argv)
 
-    def push_run(self, *argv: str) -> Result:
+    def push_run(self, *argv: str, rerun_of: dict[str, str] | None = None) -> Result:
         """The apply workflow after a push to main: checkout of main's head."""
         after = self.repo("alice-token").get_branch("main").commit.sha
         payload = push_event(repository=self.name, ref="refs/heads/main", before="0" * 40, after=after,
                              api_url=self.gh.url)
-        return self.run(self.checkout("main"), "push", payload, *argv)
+        return self.run(self.checkout("main"), "push", payload, *argv, rerun_of=rerun_of)
 
     def issue_run(self, number: int, *argv: str, token: str | None = None) -> Result:
         payload = {"action": "opened", "issue": {"number": number}}
