@@ -1,6 +1,6 @@
 """AWS's checks on policies and attachments that moto does not make.
 
-Sources: Organizations User Guide "Quotas and service limits" (SCP 10,240 and tag policy 10,000
+Sources: Organizations User Guide "Quotas and service limits" (SCP 5,120 and tag policy 10,000
 characters, 10 directly attached policies of a type per target) and the API Reference for
 CreatePolicy, UpdatePolicy, AttachPolicy, DetachPolicy and DeletePolicy (error codes and reasons).
 """
@@ -15,7 +15,7 @@ from orgsim.errors import AwsError, constraint, invalid_input
 from orgsim.settings import Settings
 from orgsim.tag_rules import PATTERN_MESSAGE
 
-MAX_CHARS = {"SERVICE_CONTROL_POLICY": 10240, "RESOURCE_CONTROL_POLICY": 5120,
+MAX_CHARS = {"SERVICE_CONTROL_POLICY": 5120, "RESOURCE_CONTROL_POLICY": 5120,
              "TAG_POLICY": 10000, "BACKUP_POLICY": 10000, "AISERVICES_OPT_OUT_POLICY": 2500}
 MAX_PER_TARGET = 10
 # SCPs (and RCPs) must always leave one policy on every target; other types may drop to zero.

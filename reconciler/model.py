@@ -139,7 +139,7 @@ class Guardrails:
 
 @dataclass(frozen=True)
 class Quotas:
-    scp_max_chars: int = 10240
+    scp_max_chars: int = 5120  # Quotas for AWS Organizations: SCPs at most 5,120 characters
     tag_policy_max_chars: int = 10000
     policies_per_target: int = 10
     ou_max_depth: int = 5
