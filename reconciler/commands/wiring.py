@@ -59,17 +59,19 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     with lease_if_free(github, info, act) as busy:
         act = act and busy is None  # an apply holds the lease: detect and report only
         reading = (incremental, full_scan_interval, clock)
-        report = _reconcile(root, (desired, github, info), act, dry_run, reading, held_back=busy is not None)
+        wired = (desired, github, info, frozenset({env.bot_login, env.pr_author_login}))
+        report = _reconcile(root, wired, act, dry_run, reading, held_back=busy is not None)
         for note in (base.note, busy):
             if note:
                 report.issues.insert(0, note)
     return report, act
 
 
-def _reconcile(root: Path, wired: tuple[Organization, DriftGitHubClient | None, RunInfo], act: bool,
+def _reconcile(root: Path, wired: tuple[Organization, DriftGitHubClient | None, RunInfo, frozenset[str]],
+               act: bool,
                dry_run: bool, reading: tuple[bool, timedelta, Callable[[], datetime]],
                held_back: bool = False) -> Report:
-    desired, github, info = wired
+    desired, github, info, authors = wired
     incremental, full_scan_interval, clock = reading
     state = State.from_json(github.read_state() if github else None)
     at = clock()
@@ -89,6 +91,7 @@ def _reconcile(root: Path, wired: tuple[Organization, DriftGitHubClient | None, 
         files_for=lambda d: _files(d, drifts, desired, root),
         who=lambda d: attribution(events(), _resource_id(d, live), identity),
         budget=Budget(desired.reconcile.max_pull_requests_per_run),
+        authors=authors,
     )
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)

@@ -83,6 +83,9 @@ class Context:
     who: Callable[[Drift], Sequence[Attribution]]  # CloudTrail's answer, for the body
     act: bool = True  # False: kill switch or --dry-run, detect and report only
     budget: Budget = field(default_factory=Budget)
+    # The logins the product's own issues and pull requests are opened as: a marker in anyone
+    # else's issue is not the product's (anyone may open an issue and paste one).
+    authors: frozenset[str] = frozenset({"github-actions[bot]"})
 
 
 def remediate(drifts: Sequence[Drift], ctx: Context) -> list[Outcome]:

@@ -86,7 +86,7 @@ def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: Sta
             _retire_pulls(pulls, address, report)
     if ctx.act:
         for outcome in report.outcomes:
-            _book(outcome, state, (issues, ctx.budget), audit, report, now)
+            _book(outcome, state, (issues, ctx.budget, ctx.authors), audit, report, now)
     if ctx.act:
         state.deferred = [o.drift.address for o in report.outcomes if o.remediation == "deferred"]
     if ctx.budget.deferred:
@@ -97,16 +97,16 @@ def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: Sta
     return report
 
 
-def _book(outcome: Outcome, state: State, github: tuple[Issues, Budget], audit: AuditLog,
-          report: Report, now: str) -> None:
-    issues, budget = github
+def _book(outcome: Outcome, state: State, github: tuple[Issues, Budget, frozenset[str]],
+          audit: AuditLog, report: Report, now: str) -> None:
+    issues, budget, authors = github
     address = outcome.drift.address
     if outcome.error:
         audit.record(address, "drift.remediation", result="error", error=outcome.error,
                      after={"remediation": outcome.remediation})
         failure = record_failure(state, address, outcome.error)
         if needs_issue(failure) and budget.take():  # past the cap: the next run opens it
-            failure.issue = _open_issue(issues, address, failure)
+            failure.issue = _open_issue(issues, address, failure, authors)
             report.issues.append(f"opened issue #{failure.issue} for {address}")
         return
     if not outcome.acted:
@@ -147,10 +147,10 @@ def _marker(address: str) -> str:
     return hidden_marker("remediation-failure", {"address": address})
 
 
-def _open_issue(issues: Issues, address: str, failure: Failure) -> int:
+def _open_issue(issues: Issues, address: str, failure: Failure, authors: frozenset[str]) -> int:
     marker = _marker(address)
     for issue in issues.open_issues():  # the state may have been lost: never open a second one
-        if marker in issue.body:
+        if marker in issue.body and issue.author.lower() in {a.lower() for a in authors}:
             return issue.number
     errors = "\n".join(f"- {e.replace('`', chr(39))}" for e in failure.errors)
     body = (f"The reconciler has failed to remediate drift on `{address}` in {failure.count} runs in "
