@@ -15,7 +15,8 @@ def test_a_marker_planted_in_someone_elses_issue_does_not_silence_the_failure_is
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     org = world.org()
     source, target = ou_id(org, "Workloads/Production"), ou_id(org, "Sandbox")
-    org.move_account(AccountId=world.ids()["cust-acme-prod"], SourceParentId=source, DestinationParentId=target)
+    account = world.ids()["cust-acme-prod"]
+    org.move_account(AccountId=account, SourceParentId=source, DestinationParentId=target)
     marker = hidden_marker("remediation-failure", {"address": "account.cust-acme-prod"})
     planted = world.gh.github("alice-token").get_repo(world.full_name).create_issue(
         title="nothing to see", body=f"hello\n\n{marker}\n")
