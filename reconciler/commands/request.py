@@ -26,6 +26,11 @@ def command(ctx: click.Context, repo: Path, issue_number: int | None, base: str)
     number = issue_number if issue_number is not None else env.section("issue").get("number")
     if not isinstance(number, int):
         raise ActionsEnvError("no issue to read: pass --issue N, or run on an `issues` event")
+    if issue_number is None and env.section("issue").get("state") == "closed":
+        # An edit to a closed request (its pull request merged, or the request withdrawn) must
+        # not open a second pull request for it.
+        click.echo(f"issue #{number} is closed: nothing to do")
+        return
     port = GitHubClient.from_actions(env)
     # The reply on the issue is written with the same token as the pull request it opens.
     outcome = handle_issue(port, repo, port.issue(number), env.pr_author_login, base)

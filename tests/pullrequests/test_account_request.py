@@ -206,3 +206,15 @@ def test_with_an_app_token_for_requests_the_requester_still_cannot_approve(
     assert "`alice` does not count: the reviewer is the pull request's author or requester" in refused.err
     assert "no plan was shown" not in refused.err
     assert EMAIL not in accounts(orgsim)
+
+
+def test_an_edit_to_a_closed_request_opens_nothing(world: World) -> None:
+    issue = world.repo("alice-token").create_issue(
+        title="Account request: zeta", body=form({**FORM, "Organizational unit": "Workloads/Production"}),
+        labels=["account-request"])
+    issue.edit(state="closed")  # withdrawn (or done), then edited: the workflow's `edited` event
+    payload = {"action": "edited", "issue": {"number": issue.number, "state": "closed"}}
+    result = world.run(world.checkout("main"), "issues", payload, "request")
+    assert result.code == 0 and f"issue #{issue.number} is closed: nothing to do" in result.out
+    assert world.repo("alice-token").get_pulls(state="all").totalCount == 0
+    assert world.bot_comments(issue.number) == []
