@@ -24,6 +24,19 @@ DEFAULT_PR_AUTHOR_LOGIN = "github-actions[bot]"  # who opens request pull reques
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
+SUMMARY_MAX_BYTES = 1024 * 1024  # GitHub's limit for one step's job summary
+_CUT = "\n\n_The summary is cut here to GitHub's 1 MiB limit; the run's log has all of it._\n"
+
+
+def fit_summary(markdown: str) -> str:
+    text = markdown if markdown.endswith("\n") else markdown + "\n"
+    data = text.encode("utf-8")
+    if len(data) <= SUMMARY_MAX_BYTES:
+        return text
+    room = SUMMARY_MAX_BYTES - len(_CUT.encode("utf-8"))
+    return data[:room].decode("utf-8", errors="ignore") + _CUT
+
+
 class ActionsEnvError(ReconcilerError):
     """The command needs something from the Actions environment that is not there."""
 
@@ -108,10 +121,11 @@ class ActionsEnv:
             )
 
     def write_summary(self, markdown: str) -> None:
-        """Appends to the job summary; a no-op outside Actions."""
+        """Appends to the job summary; a no-op outside Actions. GitHub refuses a step's summary
+        over 1 MiB (bytes, not characters: "Adding a job summary"), and then shows none: text
+        over it is cut at a character boundary, with a line saying so."""
         if self.step_summary is not None:
-            _append(self.step_summary, "GITHUB_STEP_SUMMARY",
-                    markdown if markdown.endswith("\n") else markdown + "\n")
+            _append(self.step_summary, "GITHUB_STEP_SUMMARY", fit_summary(markdown))
 
     def set_output(self, name: str, value: str) -> None:
         """Sets a step output. The heredoc form with a random delimiter keeps a value with newlines

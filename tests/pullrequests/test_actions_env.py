@@ -73,3 +73,20 @@ def test_the_plan_comment_author_and_the_pull_request_author_are_separate_settin
     assert (both.bot_login, both.pr_author_login) == ("github-actions[bot]", "org-reconciler[bot]")
     empty = ActionsEnv.from_environ({"RECONCILER_PR_AUTHOR_LOGIN": ""})  # an unset repository variable
     assert empty.pr_author_login == "github-actions[bot]"
+
+
+def test_the_job_summary_is_cut_to_githubs_limit_in_bytes_not_characters(tmp_path: Path) -> None:
+    from reconciler.commands.publish import summary_markdown
+    from reconciler.plan.changes import Change, Plan
+    from reconciler.pullrequests.actions import SUMMARY_MAX_BYTES, fit_summary
+
+    wide = "名" * 600_000  # 600,000 characters, 1.8 MB: under a character limit, over GitHub's bytes
+    cut = fit_summary(wide)
+    assert len(cut.encode("utf-8")) <= SUMMARY_MAX_BYTES and "cut here to GitHub's 1 MiB limit" in cut
+    assert fit_summary("small") == "small\n"
+    name = "名" * 40  # under 1,000,000 characters rendered, but over 1 MiB in UTF-8
+    plan = Plan(changes=tuple(Change(f"ou.部門{n:05d}{name}", "ou", "create", after={"path": "x", "tags": {}})
+                              for n in range(8000)))
+    text = summary_markdown(plan)
+    assert len(text.encode("utf-8")) <= SUMMARY_MAX_BYTES
+    assert text.rstrip().endswith("Plan: 8000 to create, 0 to update, 0 to delete.")
