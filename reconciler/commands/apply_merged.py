@@ -28,6 +28,7 @@ from reconciler.commands.progress import StderrProgress
 from reconciler.errors import GitError, ReconcilerError
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.approval import record_for, save_record
+from reconciler.pullrequests.comment import ACTIONS_BOT
 from reconciler.pullrequests.gate import gather, refusal_comment, refusals, resuming
 from reconciler.pullrequests.port import GitHubPort, PullRequest
 from reconciler.pullrequests.writeback import ids_to_record, open_writeback_pr
@@ -88,11 +89,12 @@ def _run(repo: Path, base: str, audit_log: Path | None,
     except ReconcilerError:
         # Ids of accounts that exist (made now, or by a run that died) must not wait for a run
         # that succeeds: record them now, without hiding why this run failed.
-        _write_back(port, planned, applier.result, base, f"partly applied {sha[:12]}", quiet=True)
+        _write_back(port, planned, applier.result, base, f"partly applied {sha[:12]}", quiet=True,
+                    author=env.pr_author_login)
         raise
     # AWS now matches this commit: the scheduled reconcile enforces it, and nothing after it.
     port.record_applied(sha)
-    _write_back(port, planned, applier.result, base, f"applied {sha[:12]}")
+    _write_back(port, planned, applier.result, base, f"applied {sha[:12]}", author=env.pr_author_login)
 
 
 def _gated_apply(port: GitHubClient, planned: Planned, applying: tuple[Applier, AuditLog], sha: str,
@@ -133,10 +135,10 @@ def _apply(port: GitHubPort, planned: Planned, applier: Applier, pull: PullReque
 
 
 def _write_back(port: GitHubPort, planned: Planned, result: ApplyResult, base: str, source: str,
-                quiet: bool = False) -> None:
+                quiet: bool = False, author: str = ACTIONS_BOT) -> None:
     ids = ids_to_record(planned.desired, planned.live, result.created_accounts)
     try:
-        pull = open_writeback_pr(port, planned.desired, ids, base, source) if ids else None
+        pull = open_writeback_pr(port, planned.desired, ids, base, source, author) if ids else None
     except ReconcilerError as exc:
         if not quiet:
             raise

@@ -37,6 +37,7 @@ from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan
 from reconciler.pullrequests.actions import ActionsEnv
+from reconciler.pullrequests.comment import checks_note
 from reconciler.repository.load import load_repository
 
 FIRST_RUN_LOOKBACK = timedelta(days=1)  # how far back CloudTrail is asked on a first run
@@ -59,7 +60,8 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     with lease_if_free(github, info, act) as busy:
         act = act and busy is None  # an apply holds the lease: detect and report only
         reading = (incremental, full_scan_interval, clock)
-        wired = (desired, github, info, frozenset({env.bot_login, env.pr_author_login}))
+        wired = (desired, github, info, frozenset({env.bot_login, env.pr_author_login}),
+                 checks_note(env.pr_author_login))
         report = _reconcile(root, wired, act, dry_run, reading, held_back=busy is not None)
         for note in (base.note, busy):
             if note:
@@ -67,11 +69,12 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     return report, act
 
 
-def _reconcile(root: Path, wired: tuple[Organization, DriftGitHubClient | None, RunInfo, frozenset[str]],
+def _reconcile(root: Path,
+               wired: tuple[Organization, DriftGitHubClient | None, RunInfo, frozenset[str], str],
                act: bool,
                dry_run: bool, reading: tuple[bool, timedelta, Callable[[], datetime]],
                held_back: bool = False) -> Report:
-    desired, github, info, authors = wired
+    desired, github, info, authors, note = wired
     incremental, full_scan_interval, clock = reading
     state = State.from_json(github.read_state() if github else None)
     at = clock()
@@ -92,6 +95,7 @@ def _reconcile(root: Path, wired: tuple[Organization, DriftGitHubClient | None, 
         who=lambda d: attribution(events(), _resource_id(d, live), identity),
         budget=Budget(desired.reconcile.max_pull_requests_per_run),
         authors=authors,
+        checks_note=note,
     )
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)

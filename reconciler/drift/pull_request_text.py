@@ -103,7 +103,8 @@ def _name(drift: Drift) -> str:
     return drift.address.split(".", 1)[1]
 
 
-def body(drift: Drift, updates: Mapping[str, Any], who: Sequence[Attribution], files: Sequence[str]) -> str:
+def body(drift: Drift, updates: Mapping[str, Any], who: Sequence[Attribution], files: Sequence[str],
+         note: str = "") -> str:
     lines = [f"The reconciler found drift on `{_code(drift.address)}` ({drift.kind}): {_code(drift.reason)}.",
              ""]
     if drift.decision == "import_pr":
@@ -118,7 +119,7 @@ def body(drift: Drift, updates: Mapping[str, Any], who: Sequence[Attribution], f
         lines += [f"| `{k}` | {_cell(_repo_value(before, k))} | {_cell(v)} |" for k, v in updates.items()]
     lines += ["", "Files: " + ", ".join(f"`{_code(f)}`" for f in files), ""]
     lines += _attribution(who)
-    return "\n".join([*lines, "", marker(drift), ""])
+    return "\n".join([*lines, "", marker(drift), ""]) + (note.strip("\n") + "\n" if note else "")
 
 
 def _attribution(who: Sequence[Attribution]) -> list[str]:

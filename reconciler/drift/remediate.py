@@ -86,6 +86,7 @@ class Context:
     # The logins the product's own issues and pull requests are opened as: a marker in anyone
     # else's issue is not the product's (anyone may open an issue and paste one).
     authors: frozenset[str] = frozenset({"github-actions[bot]"})
+    checks_note: str = ""  # appended to the pull requests it opens (pullrequests.comment.checks_note)
 
 
 def remediate(drifts: Sequence[Drift], ctx: Context) -> list[Outcome]:
@@ -162,7 +163,7 @@ def _pull_request(drift: Drift, ctx: Context) -> Outcome | None:
     if open_pull is None and not ctx.budget.take():
         return Outcome(drift, "deferred")
     files = ctx.files_for(drift)
-    text = body(drift, account_updates(drift), ctx.who(drift), sorted(files))
+    text = body(drift, account_updates(drift), ctx.who(drift), sorted(files), ctx.checks_note)
     base = ctx.github.default_branch()
     # From the base again, so a pull request always shows this drift's edit and nothing older.
     ctx.github.commit_files(branch, base, files, title(drift))

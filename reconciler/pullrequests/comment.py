@@ -111,3 +111,20 @@ def upsert_comment(
         return port.create_comment(number, body)
     port.edit_comment(existing.id, body)
     return Comment(existing.id, existing.author, body)
+
+
+ACTIONS_BOT = "github-actions[bot]"
+
+
+def checks_note(author_login: str) -> str:
+    """For a pull request the product opens as the workflow's GITHUB_TOKEN: GitHub starts no
+    workflow for events that token makes (and on github.com asks a person to approve runs for a
+    pull request by github-actions[bot]), so its checks need a maintainer. Empty for an App."""
+    if author_login.lower() != ACTIONS_BOT:
+        return ""
+    return ("\n\n> **Checks:** this pull request was opened with a workflow's `GITHUB_TOKEN`, so GitHub "
+            "does not start its checks by itself: a maintainer starts them (approve the workflow runs, "
+            "or close and reopen the pull request). With a GitHub App configured for the reconciler "
+            "they start by themselves (docs/pull-requests.md, \"A GitHub App for the pull requests "
+            "the reconciler opens\").")
+

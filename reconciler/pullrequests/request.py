@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.pullrequests.comment import code_block, upsert_comment
+from reconciler.pullrequests.comment import checks_note, code_block, upsert_comment
 from reconciler.pullrequests.port import GitHubPort, Issue, PullRequest
 from reconciler.pullrequests.request_form import LABEL, AccountRequest, account_yaml, parse_request
 from reconciler.repository.load import ACCOUNTS_DIR, ORGANIZATION_FILE, POLICIES_DIR, check_repository
@@ -58,7 +58,7 @@ def handle_issue(port: GitHubPort, repo: Path, issue: Issue, bot_login: str, bas
     if request is None or problems:
         _reply(port, issue.number, bot_login, _refusal(problems))
         return Outcome(None, tuple(problems))
-    pull, updated = _publish(port, issue, request, text, base)
+    pull, updated = _publish(port, issue, request, text, (base, bot_login))
     verb = "Updated" if updated else "Opened"
     _reply(port, issue.number, bot_login, f"{verb} #{pull.number} adding `{request.path}`. It needs a "
            "review by someone other than you; once merged, the apply workflow creates the account.")
@@ -66,7 +66,8 @@ def handle_issue(port: GitHubPort, repo: Path, issue: Issue, bot_login: str, bas
 
 
 def _publish(port: GitHubPort, issue: Issue, request: AccountRequest, text: str,
-             base: str) -> tuple[PullRequest, bool]:
+             where: tuple[str, str]) -> tuple[PullRequest, bool]:
+    base, author_login = where
     branch = f"{BRANCH_PREFIX}{issue.number}"
     port.commit_files(branch, base, {request.path: text}, f"Add account {request.name} (#{issue.number})")
     title = f"Add account {request.name}"
@@ -74,7 +75,7 @@ def _publish(port: GitHubPort, issue: Issue, request: AccountRequest, text: str,
     requester = issue.author if _LOGIN.fullmatch(issue.author) else "unknown"
     body = (f"Adds `{request.path}` as requested in #{issue.number} by @{requester}.\n\n"
             f"Closes #{issue.number}\n\n<!-- reconciler:request issue={issue.number} "
-            f"requester={requester} -->")
+            f"requester={requester} -->{checks_note(author_login)}")
     existing = port.find_open_pull_request(branch, base)
     if existing is not None:
         port.edit_pull_request(existing.number, title, body)

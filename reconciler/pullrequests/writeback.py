@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from reconciler.apply.writeback import with_account_id
 from reconciler.model import Organization
+from reconciler.pullrequests.comment import ACTIONS_BOT, checks_note
 from reconciler.pullrequests.port import GitHubPort, PullRequest
 
 BRANCH = "reconciler/account-ids"
@@ -32,7 +33,7 @@ def account_path(desired: Organization, name: str) -> str:
 
 
 def open_writeback_pr(port: GitHubPort, desired: Organization, ids: Mapping[str, str], base: str,
-                      source: str) -> PullRequest | None:
+                      source: str, author_login: str = ACTIONS_BOT) -> PullRequest | None:
     """Opens (or updates) the write-back pull request; None when there is nothing to write."""
     files: dict[str, str | None] = {}
     for name, account_id in sorted(ids.items()):
@@ -46,7 +47,8 @@ def open_writeback_pr(port: GitHubPort, desired: Organization, ids: Mapping[str,
     lines = "\n".join(f"| `{n}` | `{ids[n]}` | `{account_path(desired, n)}` |" for n in sorted(ids))
     body = ("Records the ids AWS assigned to accounts the reconciler created "
             f"({source}).\n\n| account | id | file |\n|---|---|---|\n{lines}\n\n"
-            "Merging changes nothing in AWS: the next plan matches these accounts by id.")
+            "Merging changes nothing in AWS: the next plan matches these accounts by id."
+            + checks_note(author_login))
     title = f"Record account ids: {', '.join(sorted(ids))}"[:200]
     port.commit_files(BRANCH, base, files, f"{title}\n\nWritten back by reconciler apply-merged ({source}).")
     existing = port.find_open_pull_request(BRANCH, base)

@@ -29,7 +29,9 @@ def test_closed_pull_request_is_a_rejection_reverted_and_never_reopened(small_wo
     first = _by_address(world.reconcile_json())["account.cust-umbrella-prod"]
     assert first["remediation"] == "pull_request"
     repo = world.gh.github().get_repo(world.full_name)
-    repo.get_pull(int(first["pull_request"].rsplit("/", 1)[1])).edit(state="closed")
+    opened = repo.get_pull(int(first["pull_request"].rsplit("/", 1)[1]))
+    assert "**Checks:**" in opened.body  # opened with GITHUB_TOKEN: a maintainer starts its checks
+    opened.edit(state="closed")
 
     second = _by_address(world.reconcile_json())["account.cust-umbrella-prod"]
     assert second["remediation"] == "reverted"

@@ -57,6 +57,8 @@ def request_pull_request(world: World) -> tuple[int, int]:
     (pull,) = list(world.repo("alice-token").get_pulls(state="open",
                                                         head=f"{owner}:account-request/issue-{issue.number}"))
     assert pull.user.login == BOT and f"accounts/{NAME}.yaml" in [f.filename for f in pull.get_files()]
+    # Opened with GITHUB_TOKEN: GitHub starts no checks by itself, and the body says who must.
+    assert "**Checks:**" in pull.body and "maintainer starts them" in pull.body
     return issue.number, pull.number
 
 
@@ -197,6 +199,7 @@ def test_with_an_app_token_for_requests_the_requester_still_cannot_approve(
     assert world.issue_run(issue.number, "request", token="app-token").code == 0  # edited, not repeated
     (pull,) = list(world.repo("alice-token").get_pulls(state="open"))
     assert pull.user.login == APP and pull.user.type == "Bot"
+    assert "**Checks:**" not in pull.body  # an App's pull request runs its checks
     assert [c.user.login for c in world.repo("alice-token").get_issue(issue.number).get_comments()] == [APP]
     assert world.pull_request_run(pull.number, pull.head.ref, "plan", "--comment").code == 0
     world.repo("alice-token").get_pull(pull.number).create_review(event="APPROVE")
