@@ -29,7 +29,7 @@ from reconciler.errors import GitError, ReconcilerError
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.approval import record_for, save_record
 from reconciler.pullrequests.comment import ACTIONS_BOT
-from reconciler.pullrequests.gate import gather, refusal_comment, refusals, resuming
+from reconciler.pullrequests.gate import follows_predecessor, gather, refusal_comment, refusals, resuming
 from reconciler.pullrequests.port import GitHubPort, PullRequest
 from reconciler.pullrequests.writeback import ids_to_record, open_writeback_pr
 
@@ -101,13 +101,19 @@ def _gated_apply(port: GitHubClient, planned: Planned, applying: tuple[Applier, 
                  env: ActionsEnv) -> None:
     applier, audit = applying
     pull = merged_pull(port, sha)
-    evidence = gather(port, pull, env.bot_login, port)
+    evidence = gather(port, pull, env.bot_login, port, applied=port.applied_commit())
     reasons = refusals(evidence, planned.plan, env.pr_author_login)
     if reasons:
         port.create_comment(pull.number, refusal_comment(sha, reasons))
         raise GateRefused(f"apply refused for #{pull.number} ({sha[:12]}); nothing was changed:\n- "
                           + "\n- ".join(reasons))
-    if resuming(evidence, planned.plan):
+    if follows_predecessor(evidence, planned.plan):
+        assert evidence.shown is not None  # follows_predecessor says so
+        click.echo(f"#{pull.number}'s plan was shown before the previous merge was applied: the changes "
+                   "left are the ones shown, less those that apply made.", err=True)
+        record = record_for(planned.plan, pull.number, sha, evidence.shown.head, evidence.predecessor)
+        save_record(port, record)
+    elif resuming(evidence, planned.plan):
         click.echo(f"Resuming the apply of #{pull.number}: every change left was approved.", err=True)
     elif evidence.shown is not None and evidence.shown.changes:
         # Stored before the first AWS call, so a run that dies later can be resumed; from the

@@ -90,8 +90,11 @@ class ApprovalRecord:
                            "keys": sorted(self.keys)}, indent=1, sort_keys=True) + "\n"
 
 
-def record_for(plan: Plan, pull: int, merge: str, head: str) -> ApprovalRecord:
-    keys = approved_keys(plan)
+def record_for(plan: Plan, pull: int, merge: str, head: str,
+               predecessor: frozenset[str] = frozenset()) -> ApprovalRecord:
+    """What this merge's reviewers approved: the plan's keys, and (when the plan shown was made
+    before the previous merge's apply) the keys that apply already carried out."""
+    keys = approved_keys(plan) | predecessor
     return ApprovalRecord(pull, merge, head, plan.repository_fingerprint, digest(keys), keys)
 
 
@@ -123,3 +126,15 @@ def save_record(store: RecordStore, record: ApprovalRecord) -> None:
 
 def load_record(store: RecordStore, merge: str) -> str | None:
     return store.read_ref_file(record_ref(merge), RECORD_PATH)
+
+
+def predecessor_keys(store: RecordStore, applied: str | None, merge: str | None) -> frozenset[str]:
+    """The keys the last gated apply (of commit `applied`) carried out, from its approval record;
+    empty when there is none, it is this merge, or the record cannot be read."""
+    if not applied or applied == merge or not _SHA.match(applied):
+        return frozenset()
+    text = load_record(store, applied)
+    try:
+        return parse_record(text).keys if text else frozenset()
+    except ValueError:
+        return frozenset()

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from reconciler.plan.changes import Plan
 from reconciler.pullrequests.approval import (
     RecordStore,
+    approved_keys,
     digest,
     load_record,
     parse_record,
     plan_digest,
+    predecessor_keys,
     unapproved,
 )
 from reconciler.pullrequests.comment import PlanMarker, find_plan_comment, parse_marker
@@ -37,6 +39,9 @@ class Evidence:
     shown: PlanMarker | None
     record: str | None = None  # the approval record's text, when an earlier run stored one
     people: PeopleFacts = field(default_factory=lambda: PeopleFacts({}))
+    # The keys the previous merge's gated apply carried out (its approval record): a plan shown
+    # before that apply holds them too, and they have simply left the plan since.
+    predecessor: frozenset[str] = frozenset()
 
     @property
     def planned_head(self) -> str:
@@ -55,11 +60,23 @@ def plan_refusals(evidence: Evidence, plan: Plan) -> list[str]:
     if shown.repository != plan.repository_fingerprint:
         refusals.append("the merged tree is not the tree that was planned (was the branch up to date "
                         "with main?)")
+    if follows_predecessor(evidence, plan):
+        return refusals
     if not resuming(evidence, plan):
         if shown.changes and shown.changes != plan_digest(plan):
             refusals.append("the plan computed now is not the change set shown on the pull request")
         return refusals
     return refusals + resume_refusals(shown, pull, evidence.record, plan)
+
+
+def follows_predecessor(evidence: Evidence, plan: Plan) -> bool:
+    """Two merges in quick succession: this plan was shown before the previous merge was applied,
+    so it also showed that merge's changes. AWS has moved on by exactly those (the previous gated
+    apply's own record), and the changes left, with those, are exactly the set shown."""
+    shown = evidence.shown
+    return bool(shown is not None and shown.changes and evidence.record is None and evidence.predecessor
+                and resuming(evidence, plan)
+                and digest(approved_keys(plan) | evidence.predecessor) == shown.changes)
 
 
 def resuming(evidence: Evidence, plan: Plan) -> bool:
@@ -100,13 +117,16 @@ def refusals(evidence: Evidence, plan: Plan, pr_author_login: str) -> list[str]:
     return approvals + plan_refusals(evidence, plan)
 
 
-def gather(port: GitHubPort, pull: PullRequest, bot_login: str, store: RecordStore | None = None) -> Evidence:
-    """What the gate decides on, read through the port. `bot_login` is the plan comment's author."""
+def gather(port: GitHubPort, pull: PullRequest, bot_login: str, store: RecordStore | None = None,
+           applied: str | None = None) -> Evidence:
+    """What the gate decides on, read through the port. `bot_login` is the plan comment's author;
+    `applied` the commit the last gated apply brought AWS to."""
     comment = find_plan_comment(port.comments(pull.number), bot_login)
     shown = parse_marker(comment.body) if comment else None
     record = load_record(store, pull.merge_commit_sha) if store and pull.merge_commit_sha else None
     reviews = tuple(port.reviews(pull.number))
-    return Evidence(pull, reviews, shown, record, people_facts(port, pull, reviews))
+    previous = predecessor_keys(store, applied, pull.merge_commit_sha) if store else frozenset()
+    return Evidence(pull, reviews, shown, record, people_facts(port, pull, reviews), previous)
 
 
 def people_facts(port: GitHubPort, pull: PullRequest, reviews: Sequence[Review]) -> PeopleFacts:
