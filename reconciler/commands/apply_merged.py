@@ -31,6 +31,7 @@ from reconciler.pullrequests.approval import record_for, save_record
 from reconciler.pullrequests.comment import ACTIONS_BOT
 from reconciler.pullrequests.gate import follows_predecessor, gather, refusal_comment, refusals, resuming
 from reconciler.pullrequests.port import GitHubPort, PullRequest
+from reconciler.pullrequests.reviewers import counted_approvers
 from reconciler.pullrequests.writeback import ids_to_record, open_writeback_pr
 
 
@@ -119,8 +120,10 @@ def _gated_apply(port: GitHubClient, planned: Planned, applying: tuple[Applier, 
         # Stored before the first AWS call, so a run that dies later can be resumed; from the
         # plan just matched to the comment, never from anything the pull request wrote.
         save_record(port, record_for(planned.plan, pull.number, sha, evidence.shown.head))
+    approvers = counted_approvers(pull, evidence.reviews, evidence.people, evidence.planned_head,
+                                  env.pr_author_login)
     audit.reason = {"kind": "gated_apply", "pull_request": pull.number, "url": pull.url or None,
-                    "author": pull.author, "merge_commit": sha}
+                    "author": pull.author, "approvers": approvers, "merge_commit": sha}
     _apply(port, planned, applier, pull, env.run_url)
 
 

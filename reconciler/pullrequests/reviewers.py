@@ -87,6 +87,14 @@ def broken_rules(review: Review, facts: PeopleFacts, own: set[str], head: str) -
     return broken
 
 
+def counted_approvers(pull: PullRequest, reviews: Sequence[Review], facts: PeopleFacts, head: str,
+                      pr_author_login: str) -> list[str]:
+    """The reviewers whose approval counts, by the same rules: what the audit record names."""
+    own = authors(pull, pr_author_login)
+    return [r.author for _, r in sorted(latest_verdicts(reviews).items())
+            if r.state == APPROVED and not broken_rules(r, facts, own, head)]
+
+
 def approval_refusals(pull: PullRequest, reviews: Sequence[Review], facts: PeopleFacts, head: str,
                       pr_author_login: str) -> list[str]:
     """Why the reviews do not approve `head` of `pull`; empty when they do."""

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from pr_world import World, merge_and_apply, ou_names, planned_pull
 
+from reconciler.apply.audit import read_audit
+
 
 @pytest.fixture
 def world(synced_world: World) -> World:
@@ -61,7 +63,10 @@ def test_an_approval_by_someone_who_pushed_a_commit_does_not_count(world: World,
     assert_refused(world, orgsim, number, result, "the reviewer authored or pushed a commit")
 
 
-def test_an_approval_by_a_writer_of_the_planned_head_is_applied(world: World, orgsim: Any) -> None:
+def test_an_approval_by_a_writer_of_the_planned_head_is_applied(world: World, orgsim: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    audit = world.tmp / "audit.jsonl"
+    monkeypatch.setenv("RECONCILER_AUDIT_URI", str(audit))  # a local path: the log goes there
     world.gh.set_role(world.name, "bob", "push")  # asked of GitHub, as the gate does
     number = planned_pull(world)
     world.repo("bob-token").get_pull(number).create_review(event="APPROVE")
@@ -69,3 +74,7 @@ def test_an_approval_by_a_writer_of_the_planned_head_is_applied(world: World, or
     assert result.code == 0, result.err
     assert "Staging" in ou_names(orgsim)
     assert any(c.body.startswith("**Applied**") for c in world.bot_comments(number))
+    # The audit trail says why: the pull request, its author and the approvals that counted.
+    (record,) = [r for r in read_audit(audit) if r["address"] == "ou.Workloads/Staging"]
+    assert record["reason"]["kind"] == "gated_apply" and record["reason"]["pull_request"] == number
+    assert record["reason"]["approvers"] == ["bob"] and record["reason"]["author"] == "alice"
