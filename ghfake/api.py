@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -23,12 +25,13 @@ class ApiError(Exception):
     """An error answered the way GitHub answers it: status, message, optional `errors` list."""
 
     def __init__(self, status: int, message: str, errors: list[Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, docs: str = DOCS) -> None:
         super().__init__(message)
         self.status, self.message, self.errors, self.headers = status, message, errors, headers or {}
+        self.docs = docs
 
     def response(self) -> Response:
-        body: dict[str, Any] = {"message": self.message, "documentation_url": DOCS,
+        body: dict[str, Any] = {"message": self.message, "documentation_url": self.docs,
                                 "status": str(self.status)}
         if self.errors is not None:
             body["errors"] = self.errors
@@ -76,11 +79,59 @@ class RateLimit:
 
 
 @dataclass
+class Clock:
+    """ghfake's time: the wall clock plus whatever tests advanced it by (POST /_ghfake/clock), so a
+    test's injected sleep moves ghfake's windows on instead of sleeping."""
+
+    offset: float = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+
+# GitHub's own wording for a refused content-creating request (quoted in docs/ghfake.md).
+SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit and have been temporarily blocked from "
+                     "content creation. Please retry your request again later.")
+SECONDARY_DOCS = ("https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
+                  "#about-secondary-rate-limits")
+CONTENT_CREATING = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+WINDOW = 60.0
+
+
+@dataclass
+class SecondaryLimit:
+    """At most `per_minute` content-creating requests in any 60 s of ghfake's clock (None: off)."""
+
+    clock: Clock
+    per_minute: int | None = None
+    stamps: deque[float] = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def retry_after(self) -> int | None:
+        """Take one content-creating request; None if allowed, else the seconds until one is."""
+        with self.lock:
+            now = self.clock.now()
+            while self.stamps and self.stamps[0] <= now - WINDOW:
+                self.stamps.popleft()
+            if self.per_minute is None or len(self.stamps) < self.per_minute:
+                self.stamps.append(now)
+                return None
+            return max(math.ceil(self.stamps[0] + WINDOW - now), 1)
+
+    def set(self, per_minute: int | None) -> None:
+        with self.lock:
+            self.per_minute = per_minute
+            self.stamps.clear()
+
+
+@dataclass
 class Server:
     store: Store
     checker: SchemaChecker
     rate: RateLimit
     auth_required: bool
+    clock: Clock
+    content_limit: SecondaryLimit
 
 
 def server() -> Server:

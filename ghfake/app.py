@@ -18,7 +18,17 @@ from ghfake import (
     routes_pulls,
     routes_repos,
 )
-from ghfake.api import ApiError, RateLimit, Server, server
+from ghfake.api import (
+    CONTENT_CREATING,
+    SECONDARY_DOCS,
+    SECONDARY_MESSAGE,
+    ApiError,
+    Clock,
+    RateLimit,
+    SecondaryLimit,
+    Server,
+    server,
+)
 from ghfake.schema import SchemaChecker
 from ghfake.store import BOT_LOGIN, Store
 
@@ -49,6 +59,10 @@ def before() -> Response | None:
     if not srv.rate.take():
         message = f"API rate limit exceeded for user ID {g.user.id}."
         raise ApiError(srv.rate.status, message, headers=srv.rate.headers())
+    if request.method in CONTENT_CREATING:
+        wait = srv.content_limit.retry_after()
+        if wait is not None:
+            raise ApiError(403, SECONDARY_MESSAGE, headers={"Retry-After": str(wait)}, docs=SECONDARY_DOCS)
     if request.is_json:
         srv.checker.check_request(request.method, path, request.get_json(silent=True))
     return None
@@ -75,7 +89,7 @@ def http_error(exc: HTTPException) -> Response:
 
 
 def create_app(data_dir: Path, bot_token: str | None = None, users: dict[str, str] | None = None,
-               admins: dict[str, str] | None = None) -> Flask:
+               admins: dict[str, str] | None = None, content_per_minute: int | None = None) -> Flask:
     app = Flask("ghfake")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     store = Store(data_dir)
@@ -85,7 +99,9 @@ def create_app(data_dir: Path, bot_token: str | None = None, users: dict[str, st
     for login, token in (admins or {}).items():
         store.add_user(login, token, admin=True)
     auth_required = bot_token is not None or bool(users) or bool(admins)
-    app.extensions["ghfake"] = Server(store, SchemaChecker(), RateLimit(), auth_required)
+    clock = Clock()
+    app.extensions["ghfake"] = Server(store, SchemaChecker(), RateLimit(), auth_required, clock,
+                                      SecondaryLimit(clock, content_per_minute))
     for module in (routes_repos, routes_git, routes_contents, routes_pulls, routes_issues, routes_labels,
                    routes_access):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

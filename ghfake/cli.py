@@ -31,7 +31,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin", type=_user, action="append", default=[], metavar="LOGIN:TOKEN",
                        help="a repository administrator and their token (repeatable): may set "
                             "collaborator roles, branch protection and the Actions settings")
+    serve.add_argument("--secondary-rate-limit", type=_per_minute, default=None, metavar="N",
+                       help="answer content-creating requests (POST, PATCH, PUT, DELETE) past N a minute "
+                            "with GitHub's secondary-rate-limit 403 and Retry-After (default: off)")
     return p
+
+
+def _per_minute(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of requests a minute, got {text!r}")
+    return int(text)
 
 
 def loopback(host: str) -> str:
@@ -50,7 +59,8 @@ def serve(args: argparse.Namespace) -> None:
     args.data.mkdir(parents=True, exist_ok=True)
     # One access-log line per request drowns the schema-violation lines that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_app(args.data.resolve(), args.token, dict(args.user), dict(args.admin))
+    app = create_app(args.data.resolve(), args.token, dict(args.user), dict(args.admin),
+                     args.secondary_rate_limit)
     httpd = make_server(args.host, args.port, app, threaded=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:

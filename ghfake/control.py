@@ -44,6 +44,30 @@ def set_rate_limit() -> Response:
     return jsonify(rate.headers())
 
 
+@bp.post("/secondary-rate-limit")
+def set_secondary_rate_limit() -> Response:
+    """{"per_minute": N} allows N content-creating requests (POST, PATCH, PUT, DELETE) in any 60 s
+    of ghfake's clock and answers the next one 403 with `Retry-After`; null lifts it."""
+    per_minute = body().get("per_minute")
+    if per_minute is not None and (not isinstance(per_minute, int) or isinstance(per_minute, bool)
+                                   or per_minute < 1):
+        raise ApiError(422, "per_minute must be a positive integer or null")
+    server().content_limit.set(per_minute)
+    return jsonify({"per_minute": per_minute})
+
+
+@bp.post("/clock")
+def advance_clock() -> Response:
+    """{"advance": seconds} moves ghfake's clock on (never back); answers its time, epoch seconds."""
+    seconds = body().get("advance", 0)
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 <= seconds < 10**9:
+        raise ApiError(422, "advance must be a number of seconds, 0 or more")
+    clock = server().clock
+    with server().content_limit.lock:
+        clock.offset += float(seconds)
+    return jsonify({"now": clock.now()})
+
+
 @bp.get("/violations")
 def violations() -> Response:
     return jsonify(server().checker.violations)
@@ -63,11 +87,12 @@ def clear_violations() -> Response:
 
 @bp.post("/reset")
 def reset() -> Response:
-    """Delete every repository and its metadata, clear violations, lift the rate limit."""
+    """Delete every repository and its metadata, clear violations, lift the rate limits."""
     srv = server()
     with srv.store.lock:
         srv.store.reset()
     srv.checker.clear()
     with srv.rate.lock:
         srv.rate.remaining, srv.rate.used, srv.rate.status = None, 0, 403
+    srv.content_limit.set(None)
     return Response(status=204)

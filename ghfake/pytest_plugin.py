@@ -47,9 +47,11 @@ def ghfake_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GHFake]:
 def ghfake(ghfake_server: GHFake, request: pytest.FixtureRequest) -> Iterator[RepoHandle]:
     ghfake_server.clear_violations()
     ghfake_server.set_rate_limit(None)
+    ghfake_server.set_secondary_rate_limit(None)
     full_name = f"acme/repo-{next(_names)}-{request.node.name[:40].strip('[]').replace('[', '-')}"
     full_name = "".join(c if c.isalnum() or c in "/-_." else "-" for c in full_name)
     ghfake_server.create_repo(full_name, {"README.md": "# test repository\n"})
     yield RepoHandle(ghfake_server, full_name)
+    ghfake_server.set_secondary_rate_limit(None)  # the server outlives the test: leave it unlimited
     found = ghfake_server.violations()
     assert not found, f"ghfake recorded schema violations during the test: {found}"

@@ -47,10 +47,13 @@ class GHFake:
 
     @classmethod
     def start(cls, data_dir: Path, *, token: str = "bot-token",  # noqa: S107 - a test-only token
-              users: dict[str, str] | None = None, admins: dict[str, str] | None = None) -> GHFake:
+              users: dict[str, str] | None = None, admins: dict[str, str] | None = None,
+              secondary_rate_limit: int | None = None) -> GHFake:
         users = {"alice": "alice-token", "bob": "bob-token"} if users is None else users
         admins = {"admin": "admin-token"} if admins is None else admins
         args = [*serve_command(), "serve", "--port", "0", "--data", str(data_dir), "--token", token]
+        if secondary_rate_limit is not None:
+            args += ["--secondary-rate-limit", str(secondary_rate_limit)]
         args += [arg for login, tok in users.items() for arg in ("--user", f"{login}:{tok}")]
         args += [arg for login, tok in admins.items() for arg in ("--admin", f"{login}:{tok}")]
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
@@ -146,6 +149,15 @@ class GHFake:
 
     def set_rate_limit(self, remaining: int | None, status: int = 403) -> None:
         self.control("POST", "rate-limit", {"remaining": remaining, "status": status})
+
+    def set_secondary_rate_limit(self, per_minute: int | None) -> None:
+        """Content-creating requests allowed in any minute of ghfake's clock; None lifts the limit."""
+        self.control("POST", "secondary-rate-limit", {"per_minute": per_minute})
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move ghfake's clock on by `seconds` (what a test's injected sleep calls); its new time."""
+        now: float = self.control("POST", "clock", {"advance": seconds}).json()["now"]
+        return now
 
     def reset(self) -> None:
         self.control("POST", "reset")
