@@ -1,13 +1,21 @@
 """The GitHub adapter: the only module that imports PyGithub. It implements
 `reconciler.pullrequests.port.GitHubPort` for one repository and turns PyGithub's exceptions into
 `GitHubError` with the cause chained. The token never appears in an error message.
-`DriftGitHubClient` adds what drift handling needs (reconciler.drift.remediate.DriftGitHub)."""
+`DriftGitHubClient` adds what drift handling needs (reconciler.drift.remediate.DriftGitHub).
+
+GitHub's rate limits are honoured in one place, `RateLimitRetry`, which every HTTP request
+PyGithub makes passes through (see its docstring and docs/reconcile.md)."""
 
 from __future__ import annotations
 
 import base64
+import json
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import requests
@@ -15,6 +23,9 @@ from github import Auth, Github, GithubException, InputGitTreeElement
 from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest as GhPull
 from github.Repository import Repository
+from github.Requester import Requester
+from urllib3 import BaseHTTPResponse
+from urllib3.util.retry import Retry
 
 from reconciler.doctor.github import NotAllowed, Protection
 from reconciler.errors import GitHubError
@@ -22,6 +33,159 @@ from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.port import Comment, Issue, PullCommit, PullRequest, Review
 
 T = TypeVar("T")
+
+MAX_WAIT_ENV = "RECONCILER_GITHUB_MAX_WAIT"
+DEFAULT_MAX_WAIT = 15 * 60.0  # seconds of rate-limit waiting one run may spend
+SECONDARY_WAIT = 60.0  # "Otherwise, wait for at least one minute before retrying"
+RATE_LIMITED = (403, 429)
+
+
+def sleep(seconds: float) -> None:
+    """How the adapter waits for a rate limit. Tests replace it (nothing may sleep for real)."""
+    time.sleep(seconds)
+
+
+def max_wait_from_env() -> float:
+    """RECONCILER_GITHUB_MAX_WAIT (seconds), or 15 minutes when unset."""
+    text = os.environ.get(MAX_WAIT_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_WAIT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise GitHubError(f"{MAX_WAIT_ENV} must be a number of seconds (0 or more), not {text!r}: "
+                          "set it to how long one run may wait for GitHub's rate limits, e.g. 900")
+    return value
+
+
+def _at(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RateLimitWaits:
+    """The waiting one client (one run) may do for GitHub's rate limits, as GitHub says to wait
+    ("Rate limits for the REST API", section "Exceeding the rate limit"): `retry-after` seconds
+    when the header is there; else, when `x-ratelimit-remaining` is 0, until `x-ratelimit-reset`;
+    else (a secondary limit said only in the message) at least a minute, doubling while the same
+    request keeps being refused. The waits of a run add up to at most `max_wait` seconds; a wait
+    that would pass it fails at once with a `GitHubError` saying which limit, until when, and what
+    to do. `sleep` and `clock` are injectable so that tests never sleep."""
+
+    def __init__(self, max_wait: float, sleep: Callable[[float], None] | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.max_wait = max_wait
+        self.waited = 0.0
+        self.waits: list[tuple[str, float]] = []  # (which limit, seconds), in order
+        self._sleep = sleep
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def wait_for(self, response: BaseHTTPResponse, attempt: int) -> float:
+        """Seconds to wait before retrying `response` (a 403 or 429); raises the exception PyGithub
+        would have raised when it is not a rate limit, and GitHubError past the run's budget."""
+        limit, wait, until = self._classify(response, attempt)
+        with self._lock:
+            if self.waited + wait > self.max_wait:
+                raise GitHubError(self._exhausted(limit, wait, until))
+            self.waited += wait
+            self.waits.append((limit, wait))
+        return wait
+
+    def pause(self, seconds: float) -> None:
+        (self._sleep or sleep)(seconds)  # the module's `sleep` looked up now, so tests can swap it
+
+    def _classify(self, response: BaseHTTPResponse, attempt: int) -> tuple[str, float, float]:
+        """(which limit, seconds to wait, epoch it lifts) for a rate-limit answer."""
+        headers = response.headers
+        now = self._clock()
+        retry_after = _number(headers.get("retry-after"))
+        if retry_after is not None:
+            wait = max(retry_after, 1.0)
+            return "secondary", wait, now + wait
+        reset = _number(headers.get("x-ratelimit-reset"))
+        if headers.get("x-ratelimit-remaining") == "0" and reset is not None:
+            wait = max(reset - now + 1.0, 1.0)  # +1: the reset happens somewhere in that second
+            return "primary", wait, reset
+        message = _message(response)
+        if not Requester.isRateLimitError(message):
+            raise Requester.createException(response.status, {k.lower(): v for k, v in headers.items()},
+                                            _json(response) or {})
+        wait = SECONDARY_WAIT * 2 ** attempt
+        return "secondary", wait, now + wait
+
+    def _exhausted(self, limit: str, wait: float, until: float) -> str:
+        what = ("GitHub's primary rate limit (requests an hour) is spent" if limit == "primary"
+                else "GitHub's secondary rate limit (content-creating requests a minute) refused a request")
+        return (f"{what}; it lifts at {_at(until)} ({wait:.0f} s from now), but this run has already "
+                f"waited {self.waited:.0f} s of the {self.max_wait:.0f} s {MAX_WAIT_ENV} allows. Nothing "
+                "is lost: run again after that time (the next scheduled run carries on), or raise "
+                f"{MAX_WAIT_ENV}.")
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _json(response: BaseHTTPResponse) -> dict[str, Any] | None:
+    try:
+        data = json.loads(response.data or b"null")
+    except ValueError:
+        return {"message": response.data.decode("utf-8", "replace")[:200]}
+    finally:
+        response.release_conn()
+    return data if isinstance(data, dict) else None
+
+
+def _message(response: BaseHTTPResponse) -> str:
+    data = _json(response)
+    return str((data or {}).get("message") or "")
+
+
+class RateLimitRetry(Retry):
+    """The one place GitHub's rate limits are honoured: PyGithub hands this to urllib3 (its `retry`
+    argument) for every request it makes, including pagination and lazy loads, and urllib3 retries
+    the single refused request after `sleep`. Retrying there, rather than around a whole adapter
+    call (`call_github`), never replays the earlier writes of a call that makes several (a comment
+    and then a close). Only 403 and 429 are looked at; one that is not a rate limit (a permission
+    refusal) raises the GithubException PyGithub would have raised, unretried. Connection errors
+    and 5xx are not retried, as before. PyGithub's own GithubRetry is not used: it sleeps with
+    `time.sleep` and reads the wall clock (tests would wait), does not retry 429, retries 5xx, and
+    bounds each wait, not a run's total."""
+
+    def __init__(self, waits: RateLimitWaits | None = None, wait: float = 0.0, **kwargs: Any) -> None:
+        options: dict[str, Any] = {"total": None, "connect": 0, "read": False, "redirect": 0,
+                                   "status": None, "other": 0, "raise_on_status": False}
+        super().__init__(**{**options, **kwargs})
+        self.waits = waits
+        self.wait = wait
+
+    def new(self, **kw: Any) -> RateLimitRetry:
+        retry = super().new(**kw)
+        retry.waits, retry.wait = self.waits, 0.0
+        return retry
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        return self.waits is not None and status_code in RATE_LIMITED
+
+    def increment(self, method: str | None = None, url: str | None = None,  # type: ignore[override]
+                  response: BaseHTTPResponse | None = None, error: Exception | None = None,
+                  _pool: Any = None, _stacktrace: Any = None) -> Retry:
+        wait = 0.0
+        if response is not None and response.status in RATE_LIMITED and self.waits is not None:
+            wait = self.waits.wait_for(response, len(self.history))
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if isinstance(retry, RateLimitRetry):
+            retry.wait = wait
+        return retry
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        if self.wait > 0 and self.waits is not None:
+            self.waits.pause(self.wait)
 
 
 @contextmanager
@@ -55,10 +219,16 @@ def pull_request_of(pr: Any) -> PullRequest:
 class GitHubClient:
     """One repository on one GitHub (or GitHub Enterprise, or ghfake) API."""
 
-    def __init__(self, repository: str, token: str, api_url: str) -> None:
-        # No retries: a refusal must surface now, and tests must not sleep through back-offs.
-        self._gh = Github(base_url=api_url, auth=Auth.Token(token), retry=None, timeout=30,
-                          per_page=100, seconds_between_requests=None, seconds_between_writes=None)
+    def __init__(self, repository: str, token: str, api_url: str, *, max_wait: float | None = None,
+                 sleep: Callable[[float], None] | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        # Only rate limits are retried (RateLimitRetry): any other refusal must surface now.
+        # `max_wait` (seconds; RECONCILER_GITHUB_MAX_WAIT when None), `sleep` and `clock`: see RateLimitWaits.
+        self.rate_limit_waits = RateLimitWaits(max_wait_from_env() if max_wait is None else max_wait,
+                                               sleep, clock)
+        self._gh = Github(base_url=api_url, auth=Auth.Token(token), timeout=30, per_page=100,
+                          retry=RateLimitRetry(self.rate_limit_waits),
+                          seconds_between_requests=None, seconds_between_writes=None)
         self._name = repository
         self._fetched: Repository | None = None
 
