@@ -559,7 +559,8 @@ class DoctorGitHubClient(DriftGitHubClient):
         checks = data.get("required_status_checks") or {}
         names = [*(checks.get("contexts") or []), *(c.get("context") for c in checks.get("checks") or [])]
         return Protection(int(reviews.get("required_approving_review_count") or 0),
-                          bool(reviews.get("dismiss_stale_reviews")), tuple(str(n) for n in names if n))
+                          bool(reviews.get("dismiss_stale_reviews")), tuple(str(n) for n in names if n),
+                          bool(reviews.get("require_last_push_approval")))
 
     def actions_can_create_pull_requests(self) -> bool:
         data = self._get("actions/permissions/workflow", "read the Actions workflow permissions") or {}

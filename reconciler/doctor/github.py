@@ -2,8 +2,8 @@
 
 - the labels the product relies on exist (`account-request`: an issue form applies it only if it
   exists, and `request` skips an issue without it);
-- the default branch is protected: approving reviews required, stale approvals dismissed, and the
-  `validate` and `plan` checks required;
+- the default branch is protected: approving reviews required, stale approvals dismissed, approval
+  of the most recent push required, and the `validate` and `plan` checks required;
 - GitHub Actions may create pull requests (request, write-back, drift and import pull requests
   are opened with the workflow's token).
 
@@ -29,6 +29,7 @@ class Protection:
     required_approvals: int
     dismiss_stale_reviews: bool
     required_checks: tuple[str, ...]
+    last_push_approval: bool = False  # "Require approval of the most recent reviewable push"
 
 
 class NotAllowed(Exception):
@@ -84,6 +85,8 @@ def _protection(github: DoctorGitHub) -> Finding:
         missing.append("no approving review is required")
     if not found.dismiss_stale_reviews:
         missing.append("stale approvals are not dismissed on new commits")
+    if not found.last_push_approval:
+        missing.append("approval of the most recent push is not required (only GitHub knows who pushed)")
     missing += [f"the {name!r} check is not required" for name in REQUIRED_CHECKS
                 if name not in found.required_checks]
     if missing:
@@ -94,7 +97,8 @@ def _protection(github: DoctorGitHub) -> Finding:
 
 
 _PROTECT = ("protect the default branch: require a pull request with 1 approval, dismiss stale "
-            "approvals, require the validate and plan checks (docs/pull-requests.md, Setting up a "
+            "approvals, require approval of the most recent push, require the validate and plan "
+            "checks (docs/pull-requests.md, Setting up a "
             "repository)")
 
 

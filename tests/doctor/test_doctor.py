@@ -121,9 +121,9 @@ def test_branch_protection_missing_pieces_are_each_named() -> None:
     weak = Protection(required_approvals=0, dismiss_stale_reviews=False, required_checks=("validate",))
     finding = _by_check(github_findings(_Repo(weak)))["branch-protection"]
     assert finding.level == "fix"
-    for piece in ("no approving review", "stale approvals", "'plan' check"):
+    for piece in ("no approving review", "stale approvals", "most recent push", "'plan' check"):
         assert piece in finding.detail
-    good = Protection(1, True, ("validate", "plan"))
+    good = Protection(1, True, ("validate", "plan"), last_push_approval=True)
     assert _by_check(github_findings(_Repo(good)))["branch-protection"].level == "ok"
     assert _by_check(github_findings(_Repo(None)))["branch-protection"].level == "fix"
 
@@ -132,10 +132,34 @@ def test_settings_the_token_may_not_read_are_skipped_not_guessed() -> None:
     found = _by_check(github_findings(_Repo(NotAllowed)))
     assert found["branch-protection"].level == "skipped"
     assert "admin" in found["branch-protection"].detail
-    off = _by_check(github_findings(_Repo(Protection(1, True, ("validate", "plan")), actions=False)))
+    off = _by_check(github_findings(_Repo(Protection(1, True, ("validate", "plan"), True), actions=False)))
     assert off["actions-pull-requests"].level == "fix"
 
 
 def test_hostile_text_in_a_finding_cannot_reach_the_terminal_raw() -> None:
     text = render_text([Finding("aws", "x", "fix", "bad\x1b[31mred\nnext", "do\x07this")])
     assert "\x1b" not in text and "\x07" not in text and "bad\\x1b[31mred\\nnext" in text
+
+
+def test_github_protection_and_actions_setting_read_with_an_admins_token(
+        org: Any, cli: Any, tmp_path: Path, ghfake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path / "repo")
+    for key, value in {"GITHUB_REPOSITORY": ghfake.full_name, "GITHUB_TOKEN": ghfake.token,
+                       "GITHUB_API_URL": ghfake.url}.items():
+        monkeypatch.setenv(key, value)
+    _, found = _doctor(cli, repo)  # the Actions bot's token may not read either setting
+    assert found["branch-protection"].level == "skipped" and "admin" in found["branch-protection"].detail
+    assert found["actions-pull-requests"].level == "skipped"
+
+    monkeypatch.setenv("GITHUB_TOKEN", "admin-token")
+    _, found = _doctor(cli, repo)
+    assert found["branch-protection"].level == "fix" and "not protected" in found["branch-protection"].detail
+    assert found["actions-pull-requests"].level == "ok"  # GHFake.create_repo turns it on, as set-up does
+    ghfake.protect(ghfake.full_name, "main", approvals=1, dismiss_stale=True, checks=("validate",))
+    _, found = _doctor(cli, repo)
+    assert found["branch-protection"].level == "fix" and "'plan' check" in found["branch-protection"].detail
+    ghfake.protect(ghfake.full_name, "main", approvals=1, dismiss_stale=True, checks=("validate", "plan"))
+    ghfake.set_actions_can_approve(ghfake.full_name, False)
+    _, found = _doctor(cli, repo)
+    assert found["branch-protection"].level == "ok"
+    assert found["actions-pull-requests"].level == "fix"
