@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-import struct
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -181,10 +179,6 @@ def _error(start_response: StartResponse, error: AwsError) -> list[bytes]:
 
 
 def _reset_connection(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-    """Drop the connection with no response; linger 0 makes the close a TCP reset."""
-    sock = environ.get("werkzeug.socket")
-    if isinstance(sock, socket.socket):
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.shutdown(socket.SHUT_RDWR)
-    start_response("500 Internal Server Error", [("Content-Length", "0")])
-    return [b""]
+    """Drop the connection with no response (orgsim.server's `orgsim.reset` makes it a TCP reset)."""
+    environ["orgsim.reset"]()
+    return [b""]  # not reached: the reset raises
