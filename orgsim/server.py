@@ -71,17 +71,12 @@ class KeepAliveServer(ThreadingMixIn, HTTPServer):
 
     def __init__(self, address: tuple[str, int], app: WsgiApp) -> None:
         self.app = app
-        self.connections = 0
         try:
             super().__init__(address, WsgiHandler)
         except OSError as exc:
             if exc.errno == 98 or "in use" in str(exc).lower():
                 raise OSError(exc.errno, f"Port {address[1]} is in use by another program") from exc
             raise
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        self.connections += 1
-        super().process_request(request, client_address)
 
 
 class WsgiHandler(BaseHTTPRequestHandler):
