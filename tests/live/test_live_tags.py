@@ -108,3 +108,16 @@ def test_tags_a_lagging_index_gets_wrong_are_read_again_before_planning(aws: Org
     drift = AwsClient()
     assert read_organization(drift, expecting(desired)) == live
     assert drift.calls["ListTagsForResource"] == 2
+
+
+def test_tags_are_asked_in_the_organizations_region_whatever_aws_region_says(
+        org: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Tagging API indexes Organizations resources in us-east-1 only (orgsim answers other
+    Regions with an empty list, as AWS does), so the adapter pins its tagging client there."""
+    _arrange(org)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    client = AwsClient()
+    live = read_organization(client)
+    assert client.calls["GetResources"] == 1
+    assert live.account("acme-prod").tags == {"environment": "production", "team": "x"}
