@@ -64,15 +64,18 @@ def test_bulk_and_one_by_one_reads_give_the_same_organization_plan_and_import(
 
 
 def test_a_narrow_scope_reads_tags_by_arn_and_a_wide_one_by_type(org: Any) -> None:
-    """Whichever costs fewer calls: 101 OUs make the type filter two pages, one account's ARN one call."""
+    """Whichever costs fewer calls: 104 tagged OUs and 2 tagged accounts make the type filter two
+    pages; the ARNs of one account and one OU in scope are one call."""
     ids = _arrange(org)
     for number in range(100):
         org.create_organizational_unit(ParentId=ids["root"], Name=f"team{number}",
                                        Tags=[{"Key": "n", "Value": str(number)}])
     narrow = AwsClient()
-    scoped = read_organization(narrow, ReadScope(account_tags=frozenset({ids["first"]}), ou_tags=frozenset()))
+    scoped = read_organization(narrow, ReadScope(account_tags=frozenset({ids["first"]}),
+                                                 ou_tags=frozenset({"Workloads"})))
     assert narrow.calls["GetResources"] == 1
     assert scoped.account("acme-prod").tags["team"] == "x" and scoped.account("acme-dev").tags == {}
+    assert scoped.ou("Workloads").tags == {"purpose": "apps"} and scoped.ou("team1").tags == {}
     wide = AwsClient()
     everything = read_organization(wide)
     assert wide.calls["GetResources"] == 2  # 104 tagged resources: a page of 100 and its token
