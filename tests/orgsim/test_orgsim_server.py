@@ -17,14 +17,16 @@ from orgsim_support import root_id
 from orgsim.testing import OrgSim, OrgSimError
 
 
-def test_serve_prints_ready_line_and_stops_on_sigterm() -> None:
-    """The test-world contract: one `ready URL` line once accepting connections; SIGTERM stops it."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_ready_line_and_stops_on_sigterm(stop: signal.Signals) -> None:
+    """The test-world contract: one `ready URL` line once accepting connections; SIGTERM or
+    SIGINT stops it with exit 0."""
     process = subprocess.Popen([sys.executable, "-m", "orgsim", "serve", "--port", "0"],
                                stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
     assert line.startswith("ready http://127.0.0.1:")
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop)
     assert process.wait(timeout=15) == 0
 
 
@@ -177,5 +179,22 @@ def test_connection_close_is_honoured(orgsim_server: OrgSim) -> None:
         response.read()
         assert response.getheader("Connection") == "close"
         assert connection.sock is None
+    finally:
+        connection.close()
+
+
+def test_sigterm_stops_the_server_with_a_connection_still_open() -> None:
+    """A kept-alive connection does not hold the process up: SIGTERM still exits 0."""
+    process = subprocess.Popen([sys.executable, "-m", "orgsim", "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    host, port = process.stdout.readline().split(" ", 1)[1].strip().removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", "/_orgsim/calls")
+        connection.getresponse().read()
+        assert connection.sock is not None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
     finally:
         connection.close()
