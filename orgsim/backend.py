@@ -78,6 +78,12 @@ def find_target(backend: Any, target_id: str) -> Any | None:
     return find_container(backend, target_id) or find_account(backend, target_id)
 
 
+def find_taggable(backend: Any, resource_id: str) -> Any | None:
+    """An account, OU, root or policy by id: what TagResource and ListTagsForResource take."""
+    found = find_target(backend, resource_id)
+    return found or next((p for p in backend.policies if p.id == resource_id), None)
+
+
 def ancestry(backend: Any, entity: Any) -> list[Any]:
     """Containers from the root down to the entity's parent (OU or account)."""
     chain: list[Any] = []

@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-import struct
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from orgsim import account_api, control
+from orgsim.backend import find_taggable, org_backend
 from orgsim.calls import ACCOUNT_PATHS, access_key_id, operation_name, signing_region
 from orgsim.errors import JSON_CONTENT_TYPE, AwsError, service_error, too_many_requests
 from orgsim.sim import Sim
+from orgsim.tagging import get_resources
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 ORGANIZATIONS = "AWSOrganizationsV20161128."
 LOOKUP_EVENTS = "CloudTrail_20131101.LookupEvents"
 COST_AND_USAGE = "AWSInsightsIndexService.GetCostAndUsage"
+GET_RESOURCES = "ResourceGroupsTaggingAPI_20170126.GetResources"
+TAG_CHANGES = ("TagResource", "UntagResource")
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
 
 
@@ -52,6 +54,8 @@ class OrgSimMiddleware:
         account_api_call = (operation in ACCOUNT_PATHS.values()
                             and "/account/aws4_request" in headers.get("authorization", ""))
         if self._throttled(operation, target, account_api_call):
+            if target == GET_RESOURCES:  # the Tagging API's own throttling error (botocore's model)
+                return _error(start_response, AwsError("ThrottledException", "Rate exceeded"))
             return _error(start_response, too_many_requests(status=429 if account_api_call else 400))
         try:
             if target.startswith(ORGANIZATIONS):
@@ -60,6 +64,8 @@ class OrgSimMiddleware:
                 return _json(start_response, self.sim.trail.lookup(_params(body), signing_region(headers)))
             if account_api_call:
                 return self._account_api(start_response, operation, body, headers)
+            if target == GET_RESOURCES:
+                return _json(start_response, self._get_resources(_params(body), signing_region(headers)))
             if target == COST_AND_USAGE:
                 return _json(start_response, self.sim.spend.cost_and_usage(_params(body)))
         except AwsError as error:
@@ -69,7 +75,8 @@ class OrgSimMiddleware:
     def _throttled(self, operation: str, target: str, account_api_call: bool) -> bool:
         if not self.sim.settings.throttle:
             return False
-        if not (target.startswith(ORGANIZATIONS) or target.endswith(LOOKUP_EVENTS) or account_api_call):
+        if not (target.startswith(ORGANIZATIONS) or target.endswith(LOOKUP_EVENTS) or account_api_call
+                or target == GET_RESOURCES):
             return False
         return not self.sim.throttle.allow(operation, self.sim.settings.rates)
 
@@ -82,6 +89,7 @@ class OrgSimMiddleware:
         with self.sim.lock:
             try:
                 result = orgs.before(operation, params)
+                before = self._tags_of(params) if operation in TAG_CHANGES else None
                 if result is None:
                     status, moto_headers, raw = self._call_moto(
                         _with_params(environ, orgs.moto_params(operation, params)))
@@ -91,6 +99,8 @@ class OrgSimMiddleware:
                         return [raw]
                     result = json.loads(raw or b"{}")
                 result = orgs.after(operation, params, result)
+                if before is not None:
+                    self.sim.tag_index.changed(params["ResourceId"], before, self._tags_of(params) or {})
                 trail.record(operation, params, result, identity, user_agent=agent)
             except AwsError as error:
                 trail.record(operation, params, {}, identity, error, user_agent=agent)
@@ -100,6 +110,19 @@ class OrgSimMiddleware:
                     trail.service_event(name, details)
                 self.sim.lifecycle.finished.clear()
         return _json(start_response, result)
+
+    def _get_resources(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        with self.sim.lock:
+            backend = org_backend(self.sim.settings.management_account_id)
+            return get_resources(backend, self.sim.tag_index, self.sim.settings.tag_index_lag_seconds,
+                                 params, region)
+
+    def _tags_of(self, params: dict[str, Any]) -> dict[str, str] | None:
+        """The tags TagResource / UntagResource's resource has now (None: no such resource)."""
+        backend = org_backend(self.sim.settings.management_account_id)
+        resource_id = str(params.get("ResourceId", ""))
+        resource = find_taggable(backend, resource_id)
+        return dict(resource.tags) if resource is not None else None
 
     def _account_api(self, start_response: StartResponse, operation: str, body: bytes,
                      headers: dict[str, str]) -> Iterable[bytes]:
@@ -181,10 +204,6 @@ def _error(start_response: StartResponse, error: AwsError) -> list[bytes]:
 
 
 def _reset_connection(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-    """Drop the connection with no response; linger 0 makes the close a TCP reset."""
-    sock = environ.get("werkzeug.socket")
-    if isinstance(sock, socket.socket):
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.shutdown(socket.SHUT_RDWR)
-    start_response("500 Internal Server Error", [("Content-Length", "0")])
-    return [b""]
+    """Drop the connection with no response (orgsim.server's `orgsim.reset` makes it a TCP reset)."""
+    environ["orgsim.reset"]()
+    return [b""]  # not reached: the reset raises

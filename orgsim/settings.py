@@ -33,6 +33,9 @@ class Settings:
     rates: dict[str, list[float]] = field(default_factory=dict)
     # the largest page a list operation answers (AWS may answer fewer than MaxResults; at most 20)
     page_size: int = 20
+    # the Tagging API's index lags: GetResources answers tags changed (TagResource, UntagResource)
+    # within this many seconds as they were before the change
+    tag_index_lag_seconds: float = 0.0
 
     def closing_seconds(self) -> float:
         if self.close_account_seconds is None:
@@ -75,4 +78,5 @@ _TYPES: dict[str, type] = {
     "identities": dict,
     "rates": dict,
     "page_size": int,
+    "tag_index_lag_seconds": float,
 }

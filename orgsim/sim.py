@@ -14,6 +14,7 @@ from orgsim.lifecycle import Lifecycle
 from orgsim.organizations import Organizations
 from orgsim.settings import Settings
 from orgsim.spend import SpendTable
+from orgsim.tagging import TagIndex
 from orgsim.throttle import Throttle
 from orgsim.trail import Trail
 
@@ -31,6 +32,7 @@ class Sim:
         self.lifecycle = Lifecycle(settings)
         self.trail = Trail(settings.management_account_id)
         self.spend = SpendTable()
+        self.tag_index = TagIndex()
         self.organizations = Organizations(settings, self.lifecycle, self.faults)
         self.reset(state=True)
 
@@ -50,6 +52,7 @@ class Sim:
             self.organizations.policy_types.reset()
             self.trail.reset()
             self.spend.reset()
+            self.tag_index.reset()
 
     def identity(self, access_key: str) -> Caller:
         """Who an access key is in CloudTrail: config `identities`' entry, else an IAM user named

@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from orgsim.backend import find_target
+from orgsim.backend import find_taggable
 from orgsim.errors import constraint, invalid_input
 
 MAX_TAGS = 50
@@ -41,9 +41,7 @@ def check_tags(tags: list[dict[str, str]], existing: dict[str, str] | None = Non
 
 
 def check_tag_resource(backend: Any, params: dict[str, Any]) -> None:
-    resource = find_target(backend, params.get("ResourceId", ""))
-    if resource is None:
-        resource = next((p for p in backend.policies if p.id == params.get("ResourceId")), None)
+    resource = find_taggable(backend, params.get("ResourceId", ""))
     check_tags(list(params.get("Tags") or []), resource.tags if resource is not None else None)
 
 

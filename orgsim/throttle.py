@@ -12,7 +12,9 @@ DEFAULT_READ = (5.0, 10.0)
 DEFAULT_WRITE = (2.0, 4.0)
 # Published: CloudTrail LookupEvents is limited to 2 requests per second per account per Region.
 # Published: Account Management PutAccountName 1/s burst 1, GetAccountInformation 3/s burst 3.
-PUBLISHED = {"LookupEvents": (2.0, 2.0), "PutAccountName": (1.0, 1.0), "GetAccountInformation": (3.0, 3.0)}
+# Published: Resource Groups Tagging API GetResources 15 requests per second.
+PUBLISHED = {"LookupEvents": (2.0, 2.0), "PutAccountName": (1.0, 1.0), "GetAccountInformation": (3.0, 3.0),
+             "GetResources": (15.0, 15.0)}
 READ_PREFIXES = ("Describe", "List", "Get", "Lookup")
 
 

@@ -44,6 +44,8 @@ HINTS: Final = {
     "account with the policy in docs/apply.md",
     "AccessDeniedException:LookupEvents": "the credentials lack cloudtrail:LookupEvents; add it to the "
     "role's policy (docs/reconcile.md)",
+    "AccessDeniedException:GetResources": "the credentials lack tag:GetResources; add it to the "
+    "role's policy (docs/pull-requests.md)",
     "AWSOrganizationsNotInUseException": "these credentials are not in an organization",
     "TooManyRequestsException": "AWS kept throttling after retries; wait a minute and re-run",
     "ConcurrentModificationException": "something else is changing the organization; re-run",
@@ -75,7 +77,10 @@ class AwsClient:
             region = session.region_name or "us-east-1"
             # CloudTrail keeps Organizations' events only in the partition's Organizations Region
             # (Organizations User Guide, "Logging API calls with AWS CloudTrail"), whatever AWS_REGION says.
-            regions = {"organizations": region, "account": region, "cloudtrail": organizations_region(region)}
+            # The Tagging API indexes Organizations resources in that Region only, likewise.
+            home = organizations_region(region)
+            regions = {"organizations": region, "account": region, "cloudtrail": home,
+                       "resourcegroupstaggingapi": home}
             self._clients = {
                 name: session.client(name, region_name=where, config=config)  # type: ignore[call-overload]
                 for name, where in regions.items()

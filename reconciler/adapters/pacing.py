@@ -32,8 +32,9 @@ READ_RATE: Final = Rate(per_second=5.0, burst=10)
 WRITE_RATE: Final = Rate(per_second=2.0, burst=4)
 READ_PREFIXES: Final = ("Describe", "List", "Get")
 HEADROOM: Final = 0.9
-# Published, for the Account Management API: PutAccountName 1 per second, burst 1.
-OVERRIDES: Final[Mapping[str, Rate]] = {"PutAccountName": Rate(1.0, 1)}
+# Published, for the Account Management API: PutAccountName 1 per second, burst 1; for the
+# Resource Groups Tagging API (Tag Editor User Guide, "Service quotas"): GetResources 15 per second.
+OVERRIDES: Final[Mapping[str, Rate]] = {"PutAccountName": Rate(1.0, 1), "GetResources": Rate(15.0, 15)}
 
 
 def rate_for(operation: str) -> Rate:

@@ -22,6 +22,7 @@ from reconciler.live.calls import AwsCalls
 from reconciler.live.cloudtrail import PERMISSION, Touched, denied, since_full_scan, touched
 from reconciler.live.read import read_organization
 from reconciler.live.reread import read_accounts, read_policies
+from reconciler.live.scope import expecting
 from reconciler.model import Organization
 
 
@@ -38,7 +39,8 @@ def read_live(client: AwsCalls, desired: Organization, state: State, incremental
             found, unknown = _known(desired, state, found)
             live, covered = _partial(client, desired, state, found)
             return live, _incremental(len(covered), found.skipped + unknown), covered
-    live = read_organization(client)
+    # tags that differ from the repository's are re-read: the Tagging API's index may lag
+    live = read_organization(client, expecting(desired))
     state.ids = {"root": live.root_id, "ous": {o.path: o.ou_id for o in live.ous},
                  "policies": {p.name: p.policy_id for p in live.policies},
                  "accounts": encode_states({str(a.account_id): a.status for a in live.accounts})}

@@ -10,6 +10,7 @@ from typing import Any
 
 from reconciler.live.calls import AwsCalls
 from reconciler.live.scope import account_state, ou_path_for, parent_id, target_address
+from reconciler.live.tags import list_tags
 from reconciler.model import Account, Organization, Policy, metadata_from_tags
 
 
@@ -25,7 +26,7 @@ def read_accounts(client: AwsCalls, baseline: Organization, ids: Iterable[str]) 
 def _account(client: AwsCalls, account_id: str, root_id: str, ou_paths: dict[str, str]) -> Account:
     item = client.call("DescribeAccount", AccountId=account_id)["Account"]
     parent = parent_id(client, account_id)
-    tags = {t["Key"]: t["Value"] for t in client.pages("ListTagsForResource", "Tags", ResourceId=account_id)}
+    tags = list_tags(client, account_id)
     meta: dict[str, Any] = metadata_from_tags(tags)
     return Account(name=str(item["Name"]), email=str(item["Email"]), account_id=account_id,
                    ou=ou_path_for(parent, root_id, ou_paths), tags=tags,

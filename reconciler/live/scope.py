@@ -9,7 +9,7 @@ planner compares, while `import` and drift handling read everything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from reconciler.errors import AwsError
@@ -27,6 +27,9 @@ class ReadScope:
     # account and OU: at 10,000 accounts that is 500 calls the planner only needs when the
     # repository declares where FullAWSAccess must stay).
     aws_managed_targets: bool = True
+    # The tags the repository gives, by account id, lower-case email or "ou:<path>": tags read in
+    # bulk that differ are read again one by one, because the Tagging API's index may lag.
+    expected_tags: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
 
     def wants_account_tags(self, account_id: str, email: str) -> bool:
         keys = self.account_tags
@@ -37,6 +40,21 @@ class ReadScope:
 
 
 EVERYTHING = ReadScope()
+
+
+def expected_tags(desired: Organization) -> dict[str, Mapping[str, str]]:
+    """The repository's tags of every account (by id and by email) and OU ("ou:<path>")."""
+    expected: dict[str, Mapping[str, str]] = {f"ou:{ou.path}": ou.tags for ou in desired.ous}
+    for account in desired.accounts:
+        expected[account.email.lower()] = account.tags
+        if account.account_id:
+            expected[account.account_id] = account.tags
+    return expected
+
+
+def expecting(desired: Organization) -> ReadScope:
+    """Read everything, re-reading tags that differ from `desired`'s (drift's full scan)."""
+    return ReadScope(expected_tags=expected_tags(desired))
 
 
 def scope_for(desired: Organization) -> ReadScope:
@@ -50,6 +68,7 @@ def scope_for(desired: Organization) -> ReadScope:
         account_tags=frozenset(keys),
         ou_tags=frozenset(ou.path for ou in desired.ous),
         aws_managed_targets=any(p.aws_managed for p in desired.policies),
+        expected_tags=expected_tags(desired),
     )
 
 

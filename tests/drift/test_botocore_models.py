@@ -31,7 +31,7 @@ REACHED = {
     "ListTargetsForPolicy", "ListTagsForResource", "ListCreateAccountStatus", "CreateAccount",
     "DescribeCreateAccountStatus", "EnablePolicyType", "CreateOrganizationalUnit", "CreatePolicy",
     "AttachPolicy", "MoveAccount", "TagResource", "UpdatePolicy", "CloseAccount", "DescribeAccount",
-    "ListParents", "LookupEvents", "PutAccountName",
+    "ListParents", "LookupEvents", "PutAccountName", "GetResources",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import signal
 import subprocess
 import sys
@@ -15,14 +17,16 @@ from orgsim_support import root_id
 from orgsim.testing import OrgSim, OrgSimError
 
 
-def test_serve_prints_ready_line_and_stops_on_sigterm() -> None:
-    """The test-world contract: one `ready URL` line once accepting connections; SIGTERM stops it."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_ready_line_and_stops_on_sigterm(stop: signal.Signals) -> None:
+    """The test-world contract: one `ready URL` line once accepting connections; SIGTERM or
+    SIGINT stops it with exit 0."""
     process = subprocess.Popen([sys.executable, "-m", "orgsim", "serve", "--port", "0"],
                                stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
     assert line.startswith("ready http://127.0.0.1:")
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop)
     assert process.wait(timeout=15) == 0
 
 
@@ -138,3 +142,59 @@ def test_client_config_is_plain_boto3(orgsim: OrgSim) -> None:
     client = orgsim.client("organizations", retries={"max_attempts": 2, "mode": "adaptive"})
     assert isinstance(client.meta.config, Config)
     assert client.meta.endpoint_url == orgsim.url
+
+
+UNCHECKED_SIGNATURE = ("AWS4-HMAC-SHA256 Credential=orgsim-admin/20260101/us-east-1/organizations/"
+                       "aws4_request, SignedHeaders=host, Signature=0")
+
+
+def test_connections_are_kept_alive_between_requests(orgsim_server: OrgSim) -> None:
+    """HTTP/1.1 keep-alive, as AWS's endpoints answer: two requests (the second an Organizations
+    call) go over one socket, and the server never asks to close it."""
+    host, port = orgsim_server.url.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", "/_orgsim/calls")
+        first = connection.getresponse()
+        first.read()
+        socket_used = connection.sock
+        assert first.status == 200 and first.getheader("Connection") is None
+        assert socket_used is not None  # http.client drops its socket when the server closes it
+        connection.request("POST", "/", body=b"{}", headers={
+            "X-Amz-Target": "AWSOrganizationsV20161128.ListRoots",
+            "Content-Type": "application/x-amz-json-1.1", "Authorization": UNCHECKED_SIGNATURE})
+        second = connection.getresponse()
+        assert second.status == 200 and "Roots" in json.loads(second.read())
+        assert connection.sock is socket_used
+    finally:
+        connection.close()
+
+
+def test_connection_close_is_honoured(orgsim_server: OrgSim) -> None:
+    host, port = orgsim_server.url.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", "/_orgsim/calls", headers={"Connection": "close"})
+        response = connection.getresponse()
+        response.read()
+        assert response.getheader("Connection") == "close"
+        assert connection.sock is None
+    finally:
+        connection.close()
+
+
+def test_sigterm_stops_the_server_with_a_connection_still_open() -> None:
+    """A kept-alive connection does not hold the process up: SIGTERM still exits 0."""
+    process = subprocess.Popen([sys.executable, "-m", "orgsim", "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    host, port = process.stdout.readline().split(" ", 1)[1].strip().removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", "/_orgsim/calls")
+        connection.getresponse().read()
+        assert connection.sock is not None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        connection.close()
