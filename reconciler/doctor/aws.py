@@ -7,6 +7,7 @@
   PutAccountName with an AccountId is refused and renames cannot be applied;
 - the role can read CloudTrail's event history in the Organizations Region, which the
   incremental reconcile and drift attribution need;
+- the role may read tags in bulk (tag:GetResources); without it reads are slower (a warning);
 - the policy types the repository uses are enabled (a warning: the first apply enables them).
 """
 
@@ -29,6 +30,7 @@ def aws_findings(client: AwsCalls, desired: Organization | None, caller_account:
         lambda: _organization(client, desired, caller_account),
         lambda: [_trusted_access(client)],
         lambda: [_cloudtrail(client)],
+        lambda: [_bulk_tags(client)],
     ]
     if desired is not None and desired.policy_types:
         checks.append(lambda: [_policy_types(client, desired)])
@@ -97,6 +99,21 @@ def _cloudtrail(client: AwsCalls) -> Finding:
     _call(client, "cloudtrail", "LookupEvents", service="cloudtrail", MaxResults=1,
           LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "organizations.amazonaws.com"}])
     return Finding("aws", "cloudtrail", "ok", "CloudTrail's event history can be read")
+
+
+def _bulk_tags(client: AwsCalls) -> Finding:
+    try:
+        client.call("GetResources", service="resourcegroupstaggingapi", ResourcesPerPage=1,
+                    ResourceTypeFilters=["organizations:account"])
+    except AwsError as exc:
+        if "AccessDenied" not in str(exc):
+            raise _Refused(Finding("aws", "bulk-tags", "fix", str(exc),
+                                   "see the error; run doctor again")) from exc
+        return Finding("aws", "bulk-tags", "warn", "the role may not call tag:GetResources: every "
+                       "read falls back to one ListTagsForResource per account and OU (about 100 "
+                       "times the calls)",
+                       "allow tag:GetResources to the roles the workflows assume (docs/pull-requests.md)")
+    return Finding("aws", "bulk-tags", "ok", "tags can be read in bulk (tag:GetResources)")
 
 
 def _policy_types(client: AwsCalls, desired: Organization) -> Finding:

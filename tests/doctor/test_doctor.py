@@ -33,7 +33,7 @@ def test_fresh_organization_lacks_trusted_access_for_renames(org: Any, cli: Any,
     assert found["trusted-access"].level == "fix"
     assert f"--service-principal {ACCOUNT_API}" in found["trusted-access"].fix
     assert found["all-features"].level == "ok" and found["management-account"].level == "ok"
-    assert found["cloudtrail"].level == "ok"
+    assert found["cloudtrail"].level == "ok" and found["bulk-tags"].level == "ok"
     assert found["policy-types"].level == "warn"  # the sample uses SCPs; a fresh organization has none on
     assert found["github"].level == "skipped"
     assert org.list_roots()["Roots"][0] == root_before  # doctor read; it enabled nothing
@@ -59,6 +59,12 @@ def test_cloudtrail_access_denied_names_the_permission(aws: Any, cli: Any, tmp_p
     _, found = _doctor(cli, make_repo(tmp_path / "repo"))
     assert found["cloudtrail"].level == "fix"
     assert "cloudtrail:LookupEvents" in found["cloudtrail"].fix
+
+
+def test_a_role_without_tag_get_resources_is_warned_not_failed(aws: Any, cli: Any, tmp_path: Path) -> None:
+    aws.inject_fault("GetResources", "aws_error", code="AccessDeniedException", count=1)
+    _, found = _doctor(cli, make_repo(tmp_path / "repo"))
+    assert found["bulk-tags"].level == "warn" and "tag:GetResources" in found["bulk-tags"].fix
 
 
 def test_invalid_repository_is_reported_and_aws_still_checked(org: Any, cli: Any, tmp_path: Path) -> None:
