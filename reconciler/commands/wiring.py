@@ -59,23 +59,34 @@ def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: b
     info = run_info(env, "reconcile", env.sha or None)
     with lease_if_free(github, info, act) as busy:
         act = act and busy is None  # an apply holds the lease: detect and report only
-        reading = (incremental, full_scan_interval, clock)
-        wired = (desired, github, info, frozenset({env.bot_login, env.pr_author_login}),
-                 checks_note(env.pr_author_login))
-        report = _reconcile(root, wired, act, dry_run, reading, held_back=busy is not None)
+        wired = _Run(root, desired, github, info, act, dry_run, held_back=busy is not None,
+                     authors=frozenset({env.bot_login, env.pr_author_login}),
+                     checks_note=checks_note(env.pr_author_login))
+        report = _reconcile(wired, incremental, full_scan_interval, clock)
         for note in (base.note, busy):
             if note:
                 report.issues.insert(0, note)
     return report, act
 
 
-def _reconcile(root: Path,
-               wired: tuple[Organization, DriftGitHubClient | None, RunInfo, frozenset[str], str],
-               act: bool,
-               dry_run: bool, reading: tuple[bool, timedelta, Callable[[], datetime]],
-               held_back: bool = False) -> Report:
-    desired, github, info, authors, note = wired
-    incremental, full_scan_interval, clock = reading
+@dataclasses.dataclass(frozen=True)
+class _Run:
+    """What one reconcile run was handed and decided before it reads AWS."""
+
+    root: Path
+    desired: Organization  # the last applied commit's desired state
+    github: DriftGitHubClient | None
+    info: RunInfo
+    act: bool  # may change AWS and GitHub
+    dry_run: bool
+    held_back: bool  # an apply held the lease: what is left undone, the next run finds again
+    authors: frozenset[str]  # the product's own GitHub identities
+    checks_note: str  # appended to the pull requests it opens
+
+
+def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
+               clock: Callable[[], datetime]) -> Report:
+    root, desired, github, act = wired.root, wired.desired, wired.github, wired.act
     state = State.from_json(github.read_state() if github else None)
     at = clock()
     now = at.isoformat()
@@ -86,7 +97,7 @@ def _reconcile(root: Path,
     events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
     live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
     drifts = detect(desired, live, plan(desired, live))
-    audit = open_audit(root, desired, None, info, durable=act)
+    audit = open_audit(root, desired, None, wired.info, durable=act)
     audit.reasons = {d.address: _why(d, desired) for d in drifts}
     ctx = Context(
         github=github or _NoGitHub(), act=act,
@@ -94,19 +105,19 @@ def _reconcile(root: Path,
         files_for=lambda d: _files(d, drifts, desired, root),
         who=lambda d: attribution(events(), _resource_id(d, live), identity),
         budget=Budget(desired.reconcile.max_pull_requests_per_run),
-        authors=authors,
-        checks_note=note,
+        authors=wired.authors,
+        checks_note=wired.checks_note,
     )
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
-    if held_back:  # the lease was taken: what this run left undone, the next run must find again
+    if wired.held_back:  # the lease was taken: what this run left undone, the next run must find again
         state.deferred = [d.address for d in drifts if d.decision not in ("report", "skip")]
     if act:  # the run's figures, charted later from the same place as its changes
         audit.record("reconcile", "summary", after={
             **report.summary(), "managed": report.managed, "scan": scan,
             "remediated_seconds": report.remediated, "ttr_recent": report.ttr})
-    if github is not None and not dry_run:
+    if github is not None and not wired.dry_run:
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
     return report
