@@ -353,13 +353,22 @@ class GitHubClient:
         return InputGitTreeElement(path, "100644", "blob", sha=sha)
 
     def _point_branch(self, branch: str, sha: str) -> None:
+        self._point_ref(f"refs/heads/{branch}", sha)
+
+    def _point_ref(self, ref: str, sha: str) -> None:
+        """Point the full ref name `ref` at `sha`: created, or moved (forced) when it exists."""
+        if not self._create_ref(ref, sha):
+            self._gh.requester.requestJsonAndCheck("PATCH", f"{self._repo.url}/git/{ref}",
+                                                   input={"sha": sha, "force": True})
+
+    def _ref_sha(self, ref: str) -> str | None:
+        """The commit the full ref name `ref` points at; None when there is no such ref."""
         try:
-            self._repo.create_git_ref(f"refs/heads/{branch}", sha)
+            return str(self._repo.get_git_ref(ref.removeprefix("refs/")).object.sha)
         except GithubException as exc:
-            if exc.status != 422:  # 422: the branch exists; move it
-                raise
-            url = f"{self._repo.url}/git/refs/heads/{branch}"
-            self._gh.requester.requestJsonAndCheck("PATCH", url, input={"sha": sha, "force": True})
+            if exc.status == 404:
+                return None
+            raise GitHubError(f"GitHub refused to read {ref}: HTTP {exc.status}") from exc
 
     def find_open_pull_request(self, head: str, base: str) -> PullRequest | None:
         owner = self._name.split("/", 1)[0]
@@ -380,21 +389,14 @@ class GitHubClient:
 
     def read_ref_file(self, ref: str, path: str) -> str | None:
         """`path` in the commit the full ref name `ref` points at; None when there is no such ref."""
-        try:
-            sha = self._repo.get_git_ref(ref.removeprefix("refs/")).object.sha
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise GitHubError(f"GitHub refused to read {ref}: HTTP {exc.status}") from exc
-        return self.read_file(path, sha)
+        sha = self._ref_sha(ref)
+        return None if sha is None else self.read_file(path, sha)
 
     def write_ref_file(self, ref: str, path: str, text: str, message: str) -> str:
         """A parentless commit holding only `path`, at the full ref name `ref` (created or moved)."""
         with github_errors(f"write {ref}"):
             sha = self._file_commit(path, text, message)
-            if not self._create_ref(ref, sha):  # it exists: move it
-                self._gh.requester.requestJsonAndCheck("PATCH", f"{self._repo.url}/git/{ref}",
-                                                       input={"sha": sha, "force": True})
+            self._point_ref(ref, sha)
             return sha
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -429,19 +431,12 @@ class GitHubClient:
 
     def applied_commit(self) -> str | None:
         """The main commit the gated apply last brought AWS to (refs/reconciler/applied)."""
-        try:
-            return str(self._repo.get_git_ref(APPLIED_REF.removeprefix("refs/")).object.sha)
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise GitHubError(f"GitHub refused to read {APPLIED_REF}: HTTP {exc.status}") from exc
+        return self._ref_sha(APPLIED_REF)
 
     def record_applied(self, sha: str) -> None:
         """Point refs/reconciler/applied at `sha`, a commit of main (created, or moved)."""
         with github_errors(f"write {APPLIED_REF}"):
-            if not self._create_ref(APPLIED_REF, sha):  # it exists: move it
-                self._gh.requester.requestJsonAndCheck("PATCH", f"{self._repo.url}/git/{APPLIED_REF}",
-                                                       input={"sha": sha, "force": True})
+            self._point_ref(APPLIED_REF, sha)
 
 
 # The main commit AWS was last brought to by the gated apply. A ref to main's own commit: one
@@ -496,14 +491,11 @@ class DriftGitHubClient(GitHubClient):
         call_github(f"close issue #{number}", close)
 
     def read_state(self) -> str | None:
-        try:
-            ref = self._repo.get_git_ref(STATE_REF.removeprefix("refs/"))
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise GitHubError(f"GitHub refused to read {STATE_REF}: HTTP {exc.status}") from exc
+        sha = self._ref_sha(STATE_REF)
+        if sha is None:
+            return None
         with github_errors(f"read {STATE_REF}"):
-            tree = self._repo.get_git_commit(ref.object.sha).tree
+            tree = self._repo.get_git_commit(sha).tree
             entry = next((e for e in tree.tree if e.path == STATE_FILE), None)
             if entry is None:
                 return None
