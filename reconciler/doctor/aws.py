@@ -13,16 +13,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from reconciler.doctor.findings import Finding
 from reconciler.errors import AwsError
+from reconciler.live.access import ACCOUNT_MANAGEMENT, account_management_trusted
 from reconciler.live.calls import AwsCalls, Response
+from reconciler.live.scope import first_item
 from reconciler.model import Organization
-
-ACCOUNT_PRINCIPAL = "account.amazonaws.com"
-ENABLE_ACCESS = f"aws organizations enable-aws-service-access --service-principal {ACCOUNT_PRINCIPAL}"
+from reconciler.plan.checks import ENABLE_TRUSTED_ACCESS
 
 
 def aws_findings(client: AwsCalls, desired: Organization | None, caller_account: str | None) -> list[Finding]:
@@ -51,15 +52,22 @@ class _Refused(Exception):
         self.finding = finding
 
 
-def _call(client: AwsCalls, check: str, operation: str, service: str = "organizations",
-          **params: Any) -> Response:
+@contextmanager
+def _refused_as(check: str, permission: str) -> Iterator[None]:
+    """AWS refusing the block's reads is the check's finding, naming the permission it needed."""
     try:
-        return client.call(operation, service=service, **params)
+        yield
     except AwsError as exc:
-        permission = f"{service}:{operation}"
         fix = (f"allow {permission} to the role the workflows assume (docs/security.md)"
                if "AccessDenied" in str(exc) else "see the error; run doctor again once it is resolved")
         raise _Refused(Finding("aws", check, "fix", str(exc), fix)) from exc
+
+
+def _call(client: AwsCalls, check: str, operation: str, service: str = "organizations",
+          **params: Any) -> Response:
+    with _refused_as(check, f"{service}:{operation}"):
+        return client.call(operation, service=service, **params)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _organization(client: AwsCalls, desired: Organization | None, caller: str | None) -> list[Finding]:
@@ -86,13 +94,13 @@ def _organization(client: AwsCalls, desired: Organization | None, caller: str | 
 
 
 def _trusted_access(client: AwsCalls) -> Finding:
-    found = _call(client, "trusted-access", "ListAWSServiceAccessForOrganization")
-    principals = {str(s.get("ServicePrincipal", "")) for s in found.get("EnabledServicePrincipals") or []}
-    if ACCOUNT_PRINCIPAL in principals:
-        return Finding("aws", "trusted-access", "ok", f"trusted access for {ACCOUNT_PRINCIPAL} is on")
+    with _refused_as("trusted-access", "organizations:ListAWSServiceAccessForOrganization"):
+        trusted = account_management_trusted(client)
+    if trusted:
+        return Finding("aws", "trusted-access", "ok", f"trusted access for {ACCOUNT_MANAGEMENT} is on")
     return Finding("aws", "trusted-access", "fix",
-                   f"trusted access for the Account Management API ({ACCOUNT_PRINCIPAL}) is off: AWS "
-                   "refuses to rename member accounts (PutAccountName) until it is on", ENABLE_ACCESS)
+                   f"trusted access for the Account Management API ({ACCOUNT_MANAGEMENT}) is off: AWS "
+                   "refuses to rename member accounts (PutAccountName) until it is on", ENABLE_TRUSTED_ACCESS)
 
 
 def _cloudtrail(client: AwsCalls) -> Finding:
@@ -117,8 +125,9 @@ def _bulk_tags(client: AwsCalls) -> Finding:
 
 
 def _policy_types(client: AwsCalls, desired: Organization) -> Finding:
-    roots = _call(client, "policy-types", "ListRoots").get("Roots") or []
-    kinds = roots[0].get("PolicyTypes") or [] if roots else []
+    with _refused_as("policy-types", "organizations:ListRoots"):
+        root = first_item(client, "ListRoots", "Roots") or {}
+    kinds = root.get("PolicyTypes") or []
     enabled = {str(t.get("Type")) for t in kinds if t.get("Status") == "ENABLED"}
     missing = sorted(desired.policy_types - enabled)
     if not missing:
