@@ -99,21 +99,21 @@ def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: Sta
 
 def _book(outcome: Outcome, state: State, github: tuple[Issues, Budget, frozenset[str]],
           audit: AuditLog, report: Report, now: str) -> None:
-    issues, budget, authors = github
     address = outcome.drift.address
     if outcome.error:
         audit.record(address, "drift.remediation", result="error", error=outcome.error,
                      after={"remediation": outcome.remediation})
         failure = record_failure(state, address, outcome.error)
-        if needs_issue(failure) and budget.take():  # past the cap: the next run opens it
-            failure.issue = _open_issue(issues, address, failure, authors)
-            report.issues.append(f"opened issue #{failure.issue} for {address}")
+        if needs_issue(failure):
+            failure.issue = _open_issue(github, address, failure)
+            if failure.issue is not None:
+                report.issues.append(f"opened issue #{failure.issue} for {address}")
         return
     if not outcome.acted:
         return
     audit.record(address, "drift.remediation", after={"remediation": outcome.remediation,
                                                       "pull_request": outcome.pull_request})
-    _close(issues, record_success(state, address), address, report, "the remediation succeeded")
+    _close(github[0], record_success(state, address), address, report, "the remediation succeeded")
     if outcome.remediation == "reverted":
         first_seen = resolve(state, address)
         if first_seen is not None:
@@ -147,11 +147,17 @@ def _marker(address: str) -> str:
     return hidden_marker("remediation-failure", {"address": address})
 
 
-def _open_issue(issues: Issues, address: str, failure: Failure, authors: frozenset[str]) -> int:
-    marker = _marker(address)
-    for issue in issues.open_issues():  # the state may have been lost: never open a second one
-        if marker in issue.body and issue.author.lower() in {a.lower() for a in authors}:
+def _open_issue(github: tuple[Issues, Budget, frozenset[str]], address: str,
+                failure: Failure) -> int | None:
+    """The failure issue's number: the one the product opened already (the state may have been
+    lost: never a second one), or a new one; None past the run's cap (the next run opens it)."""
+    issues, budget, authors = github
+    marker, ours = _marker(address), {a.lower() for a in authors}
+    for issue in issues.open_issues():
+        if marker in issue.body and issue.author.lower() in ours:
             return issue.number
+    if not budget.take():
+        return None
     errors = "\n".join(f"- {e.replace('`', chr(39))}" for e in failure.errors)
     body = (f"The reconciler has failed to remediate drift on `{address}` in {failure.count} runs in "
             f"a row and needs a person.\n\nLast errors:\n{errors}\n\nThis issue closes itself when "
