@@ -29,8 +29,13 @@ def holder(run: RunInfo) -> Holder:
 
 
 def _wait() -> timedelta:
-    value = os.environ.get(WAIT_ENV, "")
-    return timedelta(seconds=int(value)) if value.isdigit() else DEFAULT_WAIT
+    value = os.environ.get(WAIT_ENV, "").strip()
+    if not value:
+        return DEFAULT_WAIT
+    if not value.isdigit():
+        raise ReconcilerError(f"{WAIT_ENV}={value!r} is not a number of seconds: set it to how long an "
+                              "apply may wait for another run to finish (e.g. 3000), or unset it")
+    return timedelta(seconds=int(value))
 
 
 def take(store: LeaseStore, me: Holder, wait: timedelta) -> Outcome:
@@ -43,12 +48,12 @@ def take(store: LeaseStore, me: Holder, wait: timedelta) -> Outcome:
 @contextmanager
 def holding_lease(store: LeaseStore, run: RunInfo) -> Iterator[None]:
     """Hold the lease for the block, waiting for it; refuse (nothing changed) if it stays taken."""
-    me = holder(run)
-    outcome = take(store, me, _wait())
+    me, wait = holder(run), _wait()
+    outcome = take(store, me, wait)
     if not outcome.held:
         other = outcome.other.describe() if outcome.other else "another run"
         raise ReconcilerError(f"another run changes AWS now ({other}) and did not finish within "
-                              f"{int(_wait().total_seconds() // 60)} minutes; nothing was changed. "
+                              f"{int(wait.total_seconds() // 60)} minutes; nothing was changed. "
                               "Re-run this workflow when it has finished")
     try:
         yield

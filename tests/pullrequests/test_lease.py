@@ -137,3 +137,11 @@ def test_a_rerun_takes_over_the_lease_of_its_own_earlier_attempt_only() -> None:
     rerun = acquire(store, Holder("apply-merged", "4242-2", None, T0.isoformat()), clock.now, clock.sleep,
                     timedelta(0))
     assert rerun.held and rerun.broken == killed
+
+
+def test_a_lease_wait_that_is_not_seconds_is_refused_before_anything(
+        synced_world: World, orgsim: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_LEASE_WAIT", "ten minutes")
+    result = synced_world.push_run("apply-merged")
+    assert result.code == 1 and "RECONCILER_LEASE_WAIT='ten minutes' is not a number of seconds" in result.err
+    assert "Traceback" not in result.err
