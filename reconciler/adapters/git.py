@@ -72,7 +72,10 @@ class LocalRepository:
                            ) from exc
         stream.seek(0)
         with tarfile.open(fileobj=stream) as archive:
-            archive.extractall(target, filter="data")  # no links out, no absolute paths
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+                archive.extractall(target, filter="data")  # no links out, no absolute paths
+            else:  # our own commit's regular files and directories only
+                archive.extractall(target, members=[m for m in archive if m.isfile() or m.isdir()])  # noqa: S202
         return target / self._root.resolve().relative_to(self.top.resolve())
 
     def changed_since(self, revision: str, under: str) -> list[str]:
