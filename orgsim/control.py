@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
+from orgsim import clock
 from orgsim.faults import parse_fault
 from orgsim.sim import Sim
 from orgsim.spend import parse_rows
@@ -54,6 +56,17 @@ def _config(sim: Sim, _: dict[str, Any]) -> dict[str, Any]:
     return sim.settings.public()
 
 
+def _clock(sim: Sim, body: dict[str, Any]) -> dict[str, Any]:
+    if "now" in body:
+        try:
+            clock.set_to(datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00")))
+        except ValueError as exc:
+            raise ValueError(f"bad clock instant {body['now']!r}: {exc}") from exc
+    if "advance_seconds" in body:
+        clock.advance(float(body["advance_seconds"]))
+    return {"now": clock.iso_now()}
+
+
 def _spend(sim: Sim, body: dict[str, Any]) -> dict[str, Any]:
     rows = parse_rows(body)
     return {"rows": sim.spend.seed(rows, replace=bool(body.get("replace", True)))}
@@ -67,4 +80,6 @@ ROUTES = {
     ("POST", "/_orgsim/config"): _configure,
     ("GET", "/_orgsim/config"): _config,
     ("POST", "/_orgsim/spend"): _spend,
+    ("POST", "/_orgsim/clock"): _clock,
+    ("GET", "/_orgsim/clock"): _clock,
 }

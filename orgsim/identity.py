@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from orgsim import clock
+
 TYPES = ("IAMUser", "AssumedRole", "Root", "AWSService")
 
 
@@ -71,7 +73,7 @@ def _assumed_role(access_key: str, spec: dict[str, str], account_id: str) -> dic
                               "accountId": account_id, "userName": role},
             "webIdFederationData": {},
             "attributes": {"mfaAuthenticated": "false",
-                           "creationDate": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+                           "creationDate": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now()))},
         },
     }
 

@@ -9,10 +9,10 @@ request first settles whatever became due.
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgsim import clock
 from orgsim.backend import org_backend, sync_default_attachments
 from orgsim.errors import AwsError, constraint, too_many_requests
 from orgsim.settings import Settings
@@ -70,7 +70,7 @@ class Lifecycle:
         if len(in_progress) >= MAX_CREATIONS_IN_PROGRESS:
             raise too_many_requests("AWS Organizations can't complete your request because another "
                                     "request is already in progress. Try again later.")
-        now = time.time()
+        now = clock.now()
         creation = Creation(
             id="car-" + secrets.token_hex(16), name=params["AccountName"], email=params["Email"],
             tags=list(params.get("Tags", [])), requested=now,
@@ -117,7 +117,7 @@ class Lifecycle:
             raise AwsError("AccountAlreadyClosedException",
                            "You attempted to close an account that is already closed.")
         self._check_close_quotas(backend)
-        now = time.time()
+        now = clock.now()
         self.closures[account_id] = now
         self.pending_close[account_id] = now + self.settings.closing_seconds()
         account.status = account.state = "PENDING_CLOSURE"
@@ -129,13 +129,13 @@ class Lifecycle:
                              "a time.")
         members = [a for a in backend.accounts if a.id != self.settings.management_account_id]
         quota = min(1000, max(10, len(members) // 10))
-        recent = [t for t in self.closures.values() if t > time.time() - CLOSE_WINDOW_SECONDS]
+        recent = [t for t in self.closures.values() if t > clock.now() - CLOSE_WINDOW_SECONDS]
         if len(recent) >= quota:
             raise constraint("CLOSE_ACCOUNT_QUOTA_EXCEEDED",
                              "You have exceeded close account quota for the past 30 days.")
 
     def advance(self) -> None:
-        now = time.time()
+        now = clock.now()
         for creation in self.creations:
             if creation.state == "IN_PROGRESS" and creation.due <= now:
                 self._finish_creation(creation, now)

@@ -14,10 +14,10 @@ creation: every Organizations request first settles what became due.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgsim import clock
 from orgsim.backend import detach, root_of, sync_default_attachments
 from orgsim.errors import AwsError, invalid_input
 from orgsim.settings import Settings
@@ -51,13 +51,13 @@ class PolicyTypes:
         return self._begin(backend, root, policy_type)
 
     def _begin(self, backend: Any, root: Any, policy_type: str) -> dict[str, Any]:
-        self.due[policy_type] = time.time() + self.settings.policy_type_seconds
+        self.due[policy_type] = clock.now() + self.settings.policy_type_seconds
         if self.settings.policy_type_seconds <= 0:  # opted out of the wait: settled at once
             self.advance(backend)
         return {"Root": dict(root.describe(), PolicyTypes=[dict(t) for t in root.policy_types])}
 
     def advance(self, backend: Any) -> None:
-        now = time.time()
+        now = clock.now()
         for policy_type, due in list(self.due.items()):
             if due <= now:
                 del self.due[policy_type]

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import threading
 
+from orgsim import clock
 from orgsim.backend import bootstrap
 from orgsim.calls import CallCounter
 from orgsim.faults import FaultBook
@@ -53,6 +54,7 @@ class Sim:
             self.trail.reset()
             self.spend.reset()
             self.tag_index.reset()
+            clock.reset()
 
     def identity(self, access_key: str) -> Caller:
         """Who an access key is in CloudTrail: config `identities`' entry, else an IAM user named

@@ -18,9 +18,9 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import time
 from typing import Any
 
+from orgsim import clock
 from orgsim.errors import AwsError
 
 HOME_REGION = "us-east-1"
@@ -48,7 +48,7 @@ class TagIndex:
 
     def changed(self, resource_id: str, before: dict[str, str], after: dict[str, str]) -> None:
         with self._lock:
-            self._changes.setdefault(resource_id, []).append((time.time(), dict(before), dict(after)))
+            self._changes.setdefault(resource_id, []).append((clock.now(), dict(before), dict(after)))
 
     def indexed(self, resource_id: str, current: dict[str, str], lag: float) -> dict[str, str]:
         """The tags the index answers: the oldest change's `before` if every change is newer
@@ -57,7 +57,7 @@ class TagIndex:
             changes = list(self._changes.get(resource_id, ()))
         if lag <= 0 or not changes:
             return current
-        cutoff = time.time() - lag
+        cutoff = clock.now() - lag
         settled = [after for stamp, _, after in changes if stamp <= cutoff]
         return settled[-1] if settled else changes[0][1]
 

@@ -89,6 +89,15 @@ class OrgSim:
     def configure(self, **settings: Any) -> dict[str, Any]:
         return dict(self._control("POST", "config", settings))
 
+    def set_clock(self, now: str | None = None, advance_seconds: float | None = None) -> str:
+        """Move the simulator's clock (orgsim.clock); returns its new instant, ISO 8601 in UTC."""
+        body: dict[str, Any] = {}
+        if now is not None:
+            body["now"] = now
+        if advance_seconds is not None:
+            body["advance_seconds"] = advance_seconds
+        return str(self._control("POST", "clock", body)["now"])
+
     def seed_spend(self, rows: list[dict[str, Any]], replace: bool = True) -> None:
         self._control("POST", "spend", {"rows": rows, "replace": replace})
 

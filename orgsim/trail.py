@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from orgsim import clock
 from orgsim.errors import AwsError
 from orgsim.identity import Caller
 
@@ -103,8 +104,8 @@ class Trail:
                       eventType="AwsApiCall", managementEvent=True,
                       recipientAccountId=self.account_id, eventCategory="Management")
         if name == "CloseAccount" and error is None:
-            self._closing[str(params.get("AccountId"))] = time.time()
-        self._add(Event(time.time(), caller.username, caller.access_key, detail))
+            self._closing[str(params.get("AccountId"))] = clock.now()
+        self._add(Event(clock.now(), caller.username, caller.access_key, detail))
 
     def service_event(self, name: str, details: dict[str, Any]) -> None:
         origin = _SERVICE_ORIGIN.get(name, "AWS Internal")
@@ -113,13 +114,13 @@ class Trail:
                       responseElements=None, eventID=str(uuid.uuid4()), readOnly=False,
                       eventType="AwsServiceEvent", managementEvent=True, recipientAccountId=self.account_id,
                       serviceEventDetails=self._service_details(name, details), eventCategory="Management")
-        self._add(Event(time.time(), None, None, detail))
+        self._add(Event(clock.now(), None, None, detail))
 
     def _service_details(self, name: str, details: dict[str, Any]) -> dict[str, Any]:
         """serviceEventDetails as in the User Guide's CreateAccountResult / CloseAccountResult examples."""
         if name == "CloseAccountResult":
             account = str(details.get("accountId"))
-            now = time.time()
+            now = clock.now()
             return {"closeAccountStatus": {"accountId": account, "state": "SUCCEEDED",
                                            "requestedTimestamp": _timestamp(self._closing.pop(account, now)),
                                            "completedTimestamp": _timestamp(now)}}
@@ -162,7 +163,7 @@ def _window(params: dict[str, Any]) -> tuple[float, float, int, int]:
     (its API Reference's InvalidTimeRange, InvalidNextToken and InvalidMaxResults exceptions)."""
     try:
         start = float(params.get("StartTime", 0))
-        end = float(params.get("EndTime", time.time() + 1))
+        end = float(params.get("EndTime", clock.now() + 1))
     except (TypeError, ValueError):
         raise AwsError("InvalidTimeRangeException", "Invalid StartTime or EndTime.") from None
     if "StartTime" in params and "EndTime" in params and start > end:  # both given, out of order

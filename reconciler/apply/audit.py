@@ -17,10 +17,10 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from reconciler import clock
 from reconciler.errors import ReconcilerError, show_path
 
 DEFAULT_PATH: Final = Path(".reconciler") / "audit.jsonl"
@@ -75,7 +75,7 @@ class AuditLog:
         operation: str | None = None,
     ) -> None:
         line = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": clock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "address": address,
             "action": action,
             "operation": operation,

@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from reconciler import clock
 from reconciler.adapters.aws import S3AuditSink
 from reconciler.apply.audit import DEFAULT_PATH, AuditLog, AuditLogError, RunInfo
 from reconciler.errors import AwsError, show
@@ -42,7 +42,7 @@ def run_info(env: ActionsEnv, command: str, commit: str | None) -> RunInfo:
     if env.run_id:
         run_id = f"{env.run_id}-{env.run_attempt or '1'}"  # a re-run keeps the id, not the attempt
     else:
-        run_id = f"local-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        run_id = f"local-{clock.now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     return RunInfo(run_id=run_id, run_url=env.run_url or None, command=command, commit=commit)
 
 
@@ -56,7 +56,7 @@ def open_audit(repo: Path, desired: Organization | None, local: Path | None, run
     if not (uri and durable):
         return AuditLog(path, run=run)
     try:
-        sink = S3AuditSink(uri, run.run_id, f"{datetime.now(UTC):%Y-%m-%d}")
+        sink = S3AuditSink(uri, run.run_id, f"{clock.now():%Y-%m-%d}")
     except AwsError as exc:
         raise AuditLogError(f"cannot write the audit trail to {uri}: {exc}; nothing was changed in "
                             f"AWS. Fix the bucket or its permissions (s3:PutObject), or unset "

@@ -7,11 +7,12 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 import click
 
+from reconciler import clock
 from reconciler.apply.audit import RunInfo
 from reconciler.errors import ReconcilerError
 from reconciler.pullrequests.lease import Holder, LeaseStore, Outcome, acquire, release
@@ -21,7 +22,7 @@ DEFAULT_WAIT: Final = timedelta(minutes=50)  # the apply job's timeout is 60
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def holder(run: RunInfo) -> Holder:

@@ -10,10 +10,11 @@ import dataclasses
 import functools
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from reconciler import clock
 from reconciler.adapters.aws import AwsClient, caller_identity, default_session
 from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import DriftGitHubClient
@@ -44,7 +45,7 @@ FIRST_RUN_LOOKBACK = timedelta(days=1)  # how far back CloudTrail is asked on a 
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def reconcile_once(root: Path, env: ActionsEnv, *, dry_run: bool, incremental: bool = True,
