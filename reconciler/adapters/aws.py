@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, Final
@@ -91,6 +92,7 @@ class AwsClient:
         pacing = os.environ.get(PACING_ENV, "on").lower() != "off"
         self.limiter = limiter or RateLimiter(enabled=pacing)
         self.calls: Counter[str] = Counter()
+        self._counting = threading.Lock()
         self._methods: dict[tuple[str, str], Callable[..., Response]] = {}
         crash = os.environ.get(CRASH_AFTER_ENV, "")
         self._crash_after = int(crash) if crash.isdigit() else 0
@@ -101,7 +103,8 @@ class AwsClient:
         if method is None:  # botocore builds its methods once; spell the name once per operation too
             method = self._methods[(service, operation)] = getattr(self._clients[service], _snake(operation))
         self.limiter.acquire(operation)
-        self.calls[operation] += 1
+        with self._counting:  # the live reader calls from several threads
+            self.calls[operation] += 1
         try:
             response: Response = method(**params)
         except ClientError as exc:

@@ -9,13 +9,21 @@ differ from the repository's). Every list is read to its last page: AWS may answ
 even none, with a NextToken. Accounts' OUs come from the `Paths` field of ListAccounts; ListParents
 is the fallback for endpoints that do not return it, and is counted like every other call. An
 account's state is AWS's `State` (`Status` was retired on 2026-09-09).
+
+Independent reads run at once (docs/live-reader.md, "In parallel"): the OU walk (every parent of a
+level together), the ListAccounts pages and the policies (each one's DescribePolicy and
+ListTargetsForPolicy) overlap, then the tag pages overlap the policies. The AWS adapter paces each
+operation with its own token bucket, so a full read takes about as long as its slowest operation
+at its rate rather than the sum of all of them. Results keep the order a one-at-a-time read gives.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Final, TypeVar
 
 from reconciler.errors import AwsError
 from reconciler.live.calls import AwsCalls
@@ -41,11 +49,15 @@ from reconciler.model import (
     metadata_from_tags,
 )
 
+READ_WORKERS: Final = 8  # threads for one read: enough to keep every paced operation busy
+T = TypeVar("T")
+
 
 def read_organization(
-    client: AwsCalls, scope: ReadScope = EVERYTHING, progress: Progress | None = None
+    client: AwsCalls, scope: ReadScope = EVERYTHING, progress: Progress | None = None,
+    workers: int = READ_WORKERS,
 ) -> Organization:
-    progress = progress or NullProgress()
+    tally = _Tally(progress or NullProgress())
     root = first_item(client, "ListRoots", "Roots")
     if root is None:
         raise AwsError("AWS listed no root for this organization; check that the credentials belong "
@@ -56,21 +68,22 @@ def read_organization(
         t["Type"] for t in root.get("PolicyTypes", [])
         if t.get("Status") == "ENABLED" and t["Type"] in POLICY_TYPES
     )
-    progress.start("reading organizational units")
-    ou_items = _list_ous(client, root_id, progress)
-    ou_paths = {item["Id"]: path for path, item in ou_items}
-    progress.start("reading accounts")
-    account_items = _list_accounts(client, progress)
-    progress.start("reading tags")
-    tags = _read_tags(client, scope, ou_items, account_items)
+    tally.start()
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="read") as pool:
+        run = _Runner(pool)
+        accounts_read = run.one(lambda: _list_accounts(client, tally))
+        summaries = run.one(lambda: _policy_reads_for(client, sorted(types), scope, tally, run))
+        ou_items = _list_ous(client, root_id, tally, run)
+        account_items = accounts_read.result()
+        tags = _read_tags(client, scope, ou_items, account_items)
+        ou_paths = {item["Id"]: path for path, item in ou_items}
+        where = (root_id, ou_paths, {str(item["Id"]): str(item["Name"]) for item in account_items})
+        policies = [_policy(summary, *reads.result(), where) for summary, reads in summaries.result()]
     ous = [OrganizationalUnit(path=path, tags=tags.get(item["Id"], {}), ou_id=item["Id"])
            for path, item in ou_items]
     accounts = [_account(client, item, root_id, ou_paths, tags.get(str(item["Id"]), {}))
                 for item in account_items]
-    names = {str(a.account_id): a.name for a in accounts}
-    progress.start("reading policies")
-    policies = _read_policies(client, sorted(types), scope, (root_id, ou_paths, names), progress)
-    progress.finish()
+    tally.finish()
     return Organization(
         management_account_id=_management_account_id(str(root.get("Arn", ""))),
         policy_types=types,
@@ -81,32 +94,74 @@ def read_organization(
     )
 
 
+class _Runner:
+    """Submits reads to the pool; errors come back where the result is asked for."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self._pool = pool
+
+    def one(self, work: Callable[[], T]) -> Future[T]:
+        return self._pool.submit(work)
+
+    def each(self, items: list[Any], work: Callable[[Any], T]) -> list[Future[T]]:
+        return [self._pool.submit(work, item) for item in items]
+
+
+class _Tally:
+    """One progress line for reads that overlap: how many OUs, accounts and policies so far."""
+
+    LABEL: Final = "reading organizational units, accounts, policies and tags"
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self._progress.start(self.LABEL)
+
+    def advance(self, count: int = 1) -> None:
+        with self._lock:
+            self._progress.advance(count)
+
+    def finish(self) -> None:
+        self._progress.finish()
+
+
 def _management_account_id(arn: str) -> str:
     # arn:aws:organizations::<management account id>:root/o-.../r-...
     parts = arn.split(":")
     return parts[4] if len(parts) > 4 else ""
 
 
-def _list_ous(client: AwsCalls, root_id: str, progress: Progress) -> list[tuple[str, dict[str, Any]]]:
-    """Every OU as (path, ListOrganizationalUnitsForParent item), parents before children."""
+def _list_ous(client: AwsCalls, root_id: str, tally: _Tally,
+              run: _Runner) -> list[tuple[str, dict[str, Any]]]:
+    """Every OU as (path, ListOrganizationalUnitsForParent item), parents before children: one
+    level of the tree at a time, every parent of the level read at once."""
     found: list[tuple[str, dict[str, Any]]] = []
-    queue: list[tuple[str, str]] = [(root_id, "")]
-    while queue:
-        parent_id, prefix = queue.pop(0)
-        for item in client.pages("ListOrganizationalUnitsForParent", "OrganizationalUnits",
-                                 ParentId=parent_id):
-            path = f"{prefix}{item['Name']}"
-            found.append((path, item))
-            queue.append((item["Id"], f"{path}/"))
-            progress.advance()
+    level: list[tuple[str, str]] = [(root_id, "")]
+    while level:
+        children = run.each(level, lambda parent: _children(client, parent[0], parent[1], tally))
+        level = []
+        for future in children:
+            for path, item in future.result():
+                found.append((path, item))
+                level.append((item["Id"], f"{path}/"))
     return found
 
 
-def _list_accounts(client: AwsCalls, progress: Progress) -> list[dict[str, Any]]:
+def _children(client: AwsCalls, parent_id: str, prefix: str,
+              tally: _Tally) -> list[tuple[str, dict[str, Any]]]:
+    items = [(f"{prefix}{item['Name']}", item) for item in
+             client.pages("ListOrganizationalUnitsForParent", "OrganizationalUnits", ParentId=parent_id)]
+    tally.advance(len(items))
+    return items
+
+
+def _list_accounts(client: AwsCalls, tally: _Tally) -> list[dict[str, Any]]:
     accounts: list[dict[str, Any]] = []
     for item in client.pages("ListAccounts", "Accounts"):
         accounts.append(item)
-        progress.advance()
+        tally.advance()
     return accounts
 
 
@@ -144,30 +199,37 @@ def _account(client: AwsCalls, item: dict[str, Any], root_id: str, ou_paths: Map
     )
 
 
-def _read_policies(
-    client: AwsCalls,
-    types: list[str],
-    scope: ReadScope,
-    where: tuple[str, Mapping[str, str], Mapping[str, str]],
-    progress: Progress,
-) -> list[Policy]:
+def _policy_reads(client: AwsCalls, summary: dict[str, Any], scope: ReadScope,
+                  tally: _Tally) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """One policy's document and direct targets as AWS gives them: read while the OU walk is still
+    going, turned into the model's addresses once every OU's path is known."""
+    managed = bool(summary.get("AwsManaged"))
+    document = None if managed else _document(client, summary["Id"])
+    targets: list[dict[str, Any]] = []
+    if scope.aws_managed_targets or not managed:
+        targets = list(client.pages("ListTargetsForPolicy", "Targets", PolicyId=summary["Id"]))
+    tally.advance()
+    return document, targets
+
+
+def _policy(summary: dict[str, Any], document: dict[str, Any] | None, targets: list[dict[str, Any]],
+            where: tuple[str, Mapping[str, str], Mapping[str, str]]) -> Policy:
     root_id, ou_paths, names = where
-    policies: list[Policy] = []
-    for summary in _policy_summaries(client, types):
-        managed = bool(summary.get("AwsManaged"))
-        document = None if managed else _document(client, summary["Id"])
-        targets: frozenset[str] = frozenset()
-        if scope.aws_managed_targets or not managed:
-            targets = frozenset(
-                target_address(t["Type"], t["TargetId"], t.get("Name", ""), root_id, ou_paths, names)
-                for t in client.pages("ListTargetsForPolicy", "Targets", PolicyId=summary["Id"])
-            )
-        policies.append(Policy(
-            name=summary["Name"], type=summary["Type"], description=summary.get("Description", ""),
-            document=document, targets=targets, aws_managed=managed, policy_id=summary["Id"],
-        ))
-        progress.advance()
-    return policies
+    return Policy(
+        name=summary["Name"], type=summary["Type"], description=summary.get("Description", ""),
+        document=document, aws_managed=bool(summary.get("AwsManaged")), policy_id=summary["Id"],
+        targets=frozenset(target_address(t["Type"], t["TargetId"], t.get("Name", ""), root_id, ou_paths,
+                                         names) for t in targets),
+    )
+
+
+def _policy_reads_for(
+    client: AwsCalls, types: list[str], scope: ReadScope, tally: _Tally, run: _Runner,
+) -> list[tuple[dict[str, Any], Future[tuple[dict[str, Any] | None, list[dict[str, Any]]]]]]:
+    """Each policy's summary with its reads, started as soon as ListPolicies names it."""
+    summaries = list(_policy_summaries(client, types))
+    return list(zip(summaries, run.each(summaries, lambda s: _policy_reads(client, s, scope, tally)),
+                    strict=True))
 
 
 def _policy_summaries(client: AwsCalls, types: list[str]) -> Iterator[dict[str, Any]]:

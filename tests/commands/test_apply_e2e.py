@@ -61,4 +61,4 @@ def test_plan_formats_and_out_file(org: Any, cli: Any, tmp_path: Path) -> None:
     saved = json.loads(out.read_text())
     assert saved["summary"]["create"] > 0 and saved["fingerprint"]["live"].startswith("sha256:")
     assert "### Reconciler plan" in shown.stdout and "Plan: " in shown.stdout
-    assert "reading accounts" in shown.stderr and "reading accounts" not in shown.stdout
+    assert "reading organizational units, accounts" in shown.stderr and "reading" not in shown.stdout

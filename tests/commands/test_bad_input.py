@@ -60,7 +60,7 @@ def test_a_plan_file_that_is_not_a_plan_is_refused_before_reading_aws(
     bad.write_bytes(content)
     ran = cli("apply", "--repo", str(repo), "--plan", str(bad), "--auto-approve")
     _refused(ran, org, "plan.json")
-    assert "reading accounts" not in ran.stderr
+    assert "reading organizational units" not in ran.stderr
 
 
 def test_plan_out_into_a_missing_directory_is_a_clear_error(org: Any, cli: Any, tmp_path: Path) -> None:
