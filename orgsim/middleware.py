@@ -61,7 +61,8 @@ class OrgSimMiddleware:
             if target.startswith(ORGANIZATIONS):
                 return self._organizations(environ, start_response, operation, body, headers)
             if target.endswith(LOOKUP_EVENTS):
-                return _json(start_response, self.sim.trail.lookup(_params(body), signing_region(headers)))
+                return _json(start_response, self.sim.trail.lookup(
+                    _params(body), signing_region(headers), self.sim.settings.cloudtrail_delivery_seconds))
             if account_api_call:
                 return self._account_api(start_response, operation, body, headers)
             if target == GET_RESOURCES:

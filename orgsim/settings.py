@@ -36,6 +36,10 @@ class Settings:
     # the Tagging API's index lags: GetResources answers tags changed (TagResource, UntagResource)
     # within this many seconds as they were before the change
     tag_index_lag_seconds: float = 0.0
+    # CloudTrail's delivery delay: LookupEvents answers an event only this many seconds after it
+    # happened ("typically ... within an average of about 5 minutes of an API call. This time is
+    # not guaranteed", CloudTrail User Guide, "Getting and viewing your CloudTrail log files")
+    cloudtrail_delivery_seconds: float = 0.0
 
     def closing_seconds(self) -> float:
         if self.close_account_seconds is None:
@@ -79,4 +83,5 @@ _TYPES: dict[str, type] = {
     "rates": dict,
     "page_size": int,
     "tag_index_lag_seconds": float,
+    "cloudtrail_delivery_seconds": float,
 }

@@ -128,15 +128,16 @@ class Trail:
 
     def _detail(self, name: str, source: str, user_identity: dict[str, Any]) -> dict[str, Any]:
         return {"eventVersion": "1.08", "userIdentity": user_identity,
-                "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now())),
                 "eventSource": source, "eventName": name, "awsRegion": EVENT_REGION}
 
     def _add(self, event: Event) -> None:
         with self._lock:
             self._events.append(event)
 
-    def lookup(self, params: dict[str, Any], region: str) -> dict[str, Any]:
-        """LookupEvents in `region`: Organizations' events are all in us-east-1."""
+    def lookup(self, params: dict[str, Any], region: str, delivery_seconds: float = 0.0) -> dict[str, Any]:
+        """LookupEvents in `region`: Organizations' events are all in us-east-1. An event is
+        answered only `delivery_seconds` after it happened (CloudTrail's delivery delay)."""
         attributes = params.get("LookupAttributes") or []
         if len(attributes) > 1:
             raise AwsError("InvalidLookupAttributesException",
@@ -146,9 +147,10 @@ class Trail:
                 raise AwsError("InvalidLookupAttributesException",
                                f"Invalid attribute key: {attribute.get('AttributeKey')}")
         start, end, offset, size = _window(params)
+        delivered = clock.now() - delivery_seconds
         with self._lock:
             events = [e for e in self._events if region == EVENT_REGION and start <= e.time <= end
-                      and all(_matches(e, a) for a in attributes)]
+                      and e.time <= delivered and all(_matches(e, a) for a in attributes)]
         events.sort(key=lambda e: e.time, reverse=True)
         if offset > len(events):
             raise AwsError("InvalidNextTokenException", "Invalid NextToken.")

@@ -43,6 +43,11 @@ def full_scan_reason(state: State, desired: Organization, incremental: bool, now
         return "the repository changed"
     if any(a in state.failures for a in state.open):
         return "a remediation is failing"
+    unnamed = next((a.name for a in desired.accounts if not a.account_id), None)
+    if unnamed is not None:
+        # The incremental path takes unchanged accounts from the repository by id; an account
+        # whose id is not written back yet is matched (by email) only by a full scan.
+        return f"account {unnamed} has no account_id in the repository yet"
     managed = managed_addresses(desired)
     if any(a not in managed or not a.startswith(REREAD) for a in state.deferred):
         # The incremental path re-reads the accounts and policies the repository manages; an OU,

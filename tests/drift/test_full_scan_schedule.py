@@ -3,6 +3,7 @@ whatever the number of runs in between. The clock is injected; nothing sleeps.""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from drift_world import PROJECT, World
 from reconciler.commands.cli import cli
 from reconciler.drift.schedule import format_duration, full_scan_reason, parse_duration
 from reconciler.drift.state import State, record_failure
+from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.repository.load import load_repository
 
@@ -20,14 +22,22 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
+def _desired() -> Organization:
+    """The sample organization as it is after its first apply: every account's id written back."""
+    loaded = load_repository(PROJECT)
+    return dataclasses.replace(loaded, accounts=tuple(
+        dataclasses.replace(a, account_id=a.account_id or f"{200000000000 + n}")
+        for n, a in enumerate(loaded.accounts)))
+
+
 def _state(last_full: datetime, last_run: datetime) -> State:
-    desired = load_repository(PROJECT)
+    desired = _desired()
     return State(last_run=last_run.isoformat(), last_full_scan=last_full.isoformat(),
                  repository=fingerprint(desired), ids={"root": "r-1", "accounts": {"ACTIVE": "111111111111"}})
 
 
 def test_full_scan_is_due_by_age_not_by_run_count() -> None:
-    desired = load_repository(PROJECT)
+    desired = _desired()
     state = _state(T0, T0 + 5 * HOUR)
     assert full_scan_reason(state, desired, True, T0 + 5 * HOUR) is None  # 20 runs later: not due
     assert full_scan_reason(state, desired, True, T0 + 6 * HOUR) == \
@@ -40,7 +50,7 @@ def test_full_scan_is_due_by_age_not_by_run_count() -> None:
 @pytest.mark.parametrize("change", ["no state", "damaged time", "no ids", "no account states",
                                     "repository", "failing"])
 def test_full_scan_is_due_whatever_the_clock_when_the_state_says_so(change: str) -> None:
-    desired = load_repository(PROJECT)
+    desired = _desired()
     state = _state(T0, T0 + HOUR)
     if change == "no state":
         state = State()
@@ -89,3 +99,16 @@ def test_scheduled_runs_scan_fully_when_the_last_full_scan_is_too_old(small_worl
     assert world.reconcile_at(start + 7 * HOUR, shorter) == "full (the last full scan is older than 30m)"
     code, out, _ = world.reconcile("--full")
     assert code == 0 and "scan: full (requested)" in out
+
+
+def test_an_account_without_its_id_in_the_repository_needs_the_full_scan() -> None:
+    """The incremental baseline takes unchanged accounts from the repository by id; one whose id
+    was never written back would be missing from it (and its attachments planned away)."""
+    desired = _desired()
+    state = _state(T0, T0 + HOUR)
+    first = desired.accounts[0]
+    unnamed = dataclasses.replace(desired, accounts=(dataclasses.replace(first, account_id=None),
+                                                     *desired.accounts[1:]))
+    state.repository = fingerprint(unnamed)
+    assert full_scan_reason(state, unnamed, True, T0 + HOUR) == \
+        f"account {first.name} has no account_id in the repository yet"

@@ -42,3 +42,21 @@ def test_reset_puts_the_clock_back(orgsim: OrgSim) -> None:
 def test_bad_clock_requests_are_refused(orgsim: OrgSim, body: dict[str, object]) -> None:
     with pytest.raises(OrgSimError, match="clock|time zone|forward"):
         orgsim._control("POST", "clock", body)
+
+
+def test_an_event_is_answered_only_after_the_delivery_delay(orgsim: OrgSim) -> None:
+    """CloudTrail "typically delivers logs within an average of about 5 minutes of an API call"."""
+    orgsim.configure(cloudtrail_delivery_seconds=300)
+    org = orgsim.client()
+    org.create_organizational_unit(ParentId=org.list_roots()["Roots"][0]["Id"], Name="Late")
+    trail = orgsim.client("cloudtrail")
+
+    def names() -> list[str]:
+        found = trail.lookup_events(LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "false"}])
+        return [event["EventName"] for event in found["Events"]]
+
+    assert "CreateOrganizationalUnit" not in names()
+    orgsim.set_clock(advance_seconds=299)
+    assert "CreateOrganizationalUnit" not in names()
+    orgsim.set_clock(advance_seconds=2)
+    assert "CreateOrganizationalUnit" in names()
