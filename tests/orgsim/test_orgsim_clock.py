@@ -52,7 +52,8 @@ def test_an_event_is_answered_only_after_the_delivery_delay(orgsim: OrgSim) -> N
     trail = orgsim.client("cloudtrail")
 
     def names() -> list[str]:
-        found = trail.lookup_events(LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "false"}])
+        writes = [{"AttributeKey": "ReadOnly", "AttributeValue": "false"}]
+        found = trail.lookup_events(LookupAttributes=writes)
         return [event["EventName"] for event in found["Events"]]
 
     assert "CreateOrganizationalUnit" not in names()
