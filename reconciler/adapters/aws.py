@@ -80,12 +80,12 @@ class AwsClient:
             # (Organizations User Guide, "Logging API calls with AWS CloudTrail"), whatever AWS_REGION says.
             # The Tagging API indexes Organizations resources in that Region only, likewise.
             home = organizations_region(region)
-            regions = {"organizations": region, "account": region, "cloudtrail": home,
-                       "resourcegroupstaggingapi": home}
-            self._clients = {
-                name: session.client(name, region_name=where, config=config)  # type: ignore[call-overload]
-                for name, where in regions.items()
-            }
+            self._regions = {"organizations": region, "account": region, "cloudtrail": home,
+                             "resourcegroupstaggingapi": home}
+            self._session, self._config = session, config
+            self._clients: dict[str, Any] = {}
+            self._building = threading.Lock()
+            self._client("organizations")  # the one every command needs: set-up errors surface here
         except (BotoCoreError, NoRegionError, ValueError) as exc:  # ValueError: a malformed endpoint URL
             raise AwsError(f"cannot set up the AWS client: {exc}; check AWS_PROFILE, AWS_REGION and "
                            "AWS_ENDPOINT_URL") from exc
@@ -101,7 +101,7 @@ class AwsClient:
         """Call one operation, e.g. call("ListRoots"); params are the API's own names."""
         method = self._methods.get((service, operation))
         if method is None:  # botocore builds its methods once; spell the name once per operation too
-            method = self._methods[(service, operation)] = getattr(self._clients[service], _snake(operation))
+            method = self._methods[(service, operation)] = getattr(self._client(service), _snake(operation))
         self.limiter.acquire(operation)
         with self._counting:  # the live reader calls from several threads
             self.calls[operation] += 1
@@ -118,6 +118,20 @@ class AwsClient:
         finally:
             self._maybe_crash()
         return response
+
+    def _client(self, service: str) -> Any:
+        """The service's client, made on first use (a plan never builds CloudTrail's): building one
+        loads its service model, a large share of a small run's CPU."""
+        with self._building:
+            client = self._clients.get(service)
+            if client is None:
+                try:
+                    client = self._clients[service] = self._session.client(  # type: ignore[call-overload]
+                        service, region_name=self._regions[service], config=self._config)
+                except (BotoCoreError, ValueError) as exc:
+                    raise AwsError(f"cannot set up the AWS client: {exc}; check AWS_PROFILE, AWS_REGION "
+                                   "and AWS_ENDPOINT_URL") from exc
+            return client
 
     def pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
         """Every item under `key` across all pages, one paced call per page."""
