@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from reconciler import policy_types
-from reconciler.effective import levels, merge_levels, path_targets
+from reconciler.effective import Finding, levels, merge_levels, path_targets
 from reconciler.repository.parse import Parsed
 from reconciler.repository.policy_rules import policy_type
 from reconciler.repository.problems import Problem
@@ -24,15 +24,21 @@ def check_effective(
     by_name = {p.data["name"]: p for p in policies
                if p.node is not None and isinstance(p.data.get("document"), dict)}
     seen: dict[tuple[str, tuple[str, ...], str], int] = {}
+    accounts = list(accounts)
     for kind in sorted(enabled & set(policy_types.MANAGEMENT)):
         of_kind = [(n, p.data.get("targets", []), p.data["document"]) for n, p in by_name.items()
                    if policy_type(p.data) == kind]
         if not of_kind:
             continue
+        # Accounts in one OU with nothing of the type attached directly share one effective policy.
+        merged_for: dict[tuple[str, ...], list[Finding]] = {}
         for account in accounts:
             data = account.data
-            merged = merge_levels(levels(path_targets(data["ou"], data["account_name"]), of_kind))
-            for finding in merged.findings:
+            stack = levels(path_targets(data["ou"], data["account_name"]), of_kind)
+            key_of = (data["ou"], *(a.policy for a in stack[-1]), data["account_name"] if stack[-1] else "")
+            if key_of not in merged_for:
+                merged_for[key_of] = merge_levels(stack).findings
+            for finding in merged_for[key_of]:
                 key = (finding.policy, finding.path, finding.message)
                 seen[key] = seen.get(key, 0) + 1
     return [_problem(by_name[name], path, message, count) for (name, path, message), count in seen.items()]
