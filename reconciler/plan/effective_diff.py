@@ -46,11 +46,16 @@ def _as_desired(policy: Policy, space: TargetSpace) -> Policy:
 
 def _note(desired: Organization, before: Organization, kind: str) -> str | None:
     differ: list[tuple[str, list[str]]] = []
+    direct = {t for p in (*before.policies, *desired.policies) if p.type == kind for t in p.targets}
+    shared: dict[tuple[str, str], list[str]] = {}  # accounts of one OU with nothing attached directly
     for account in desired.accounts:
-        old = effective_policy(before, account.name, kind).document
-        new = effective_policy(desired, account.name, kind).document
-        if old != new:
-            differ.append((account.name, list(diff_lines(old, new))))
+        key = (account.ou, account.name if f"account:{account.name}" in direct else "")
+        if key not in shared:
+            old = effective_policy(before, account.name, kind).document
+            new = effective_policy(desired, account.name, kind).document
+            shared[key] = list(diff_lines(old, new))
+        if shared[key]:
+            differ.append((account.name, shared[key]))
     if not differ:
         return None
     name, lines = differ[0]
