@@ -16,7 +16,7 @@ from reconciler.model import Organization, Policy
 from reconciler.plan.changes import Change
 from reconciler.plan.targets import TargetSpace
 
-EXAMPLE_LINES = 12  # the example diff is cut after this many lines
+EXAMPLE_LINES = 6  # the example diff is cut after this many lines
 
 
 def effective_notes(desired: Organization, live: Organization, space: TargetSpace,
@@ -62,8 +62,8 @@ def _note(desired: Organization, before: Organization, kind: str) -> str | None:
     shown = lines[:EXAMPLE_LINES] + ([f"... {len(lines) - EXAMPLE_LINES} more lines"]
                                      if len(lines) > EXAMPLE_LINES else [])
     count = f"{len(differ)} account{'s' * (len(differ) != 1)}"
-    return (f"effective {kind} changes for {count} (`reconciler effective account:{name} --type {kind}`);"
-            f" for example {name}: " + "; ".join(shown))
+    return (f"{kind}: the effective policy of {count} changes (`reconciler effective account:{name} "
+            f"--type {kind}`); for example {name}: " + "; ".join(shown))
 
 
 def diff_lines(old: Any, new: Any) -> Iterator[str]:

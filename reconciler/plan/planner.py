@@ -64,7 +64,8 @@ def plan(desired: Organization, live: Organization) -> Plan:
     return Plan(
         changes=tuple(changes),
         unmanaged=tuple(sorted(_unmanaged(desired, live, matching, space), key=lambda u: u.address)),
-        notes=(*matching.notes, *notes, *effective_notes(desired, live, space, changes)),
+        notes=(*matching.notes, *notes),
+        effective=tuple(effective_notes(desired, live, space, changes)),
         repository_fingerprint=fingerprint(desired),
         live_fingerprint=fingerprint(live),
     )

@@ -9,7 +9,8 @@ from typing import Any
 from plan_builders import acct, live_of, org
 
 from reconciler.model import SCP, Policy
-from reconciler.plan.planner import plan
+from reconciler.plan.planner import plan, plan_from_json, plan_to_json
+from reconciler.plan.render.markdown import render_markdown
 from reconciler.plan.render.text import render_text
 
 S3 = "S3_POLICY"
@@ -27,28 +28,32 @@ def _desired(policy: Policy) -> Any:
 
 
 def test_an_edited_management_policy_counts_the_accounts_and_shows_one_diff() -> None:
+    """The count, the command to see one, and that account's diff; in text, markdown and the plan file."""
     desired = _desired(_s3("all", "ou:Work"))
     live = live_of(_desired(_s3("none", "ou:Work")))
     result = plan(desired, live)
-    [note] = [n for n in result.notes if n.startswith("effective")]
+    [note] = result.effective
     assert note == (
-        "effective S3_POLICY changes for 2 accounts (`reconciler effective account:a --type S3_POLICY`); "
-        'for example a: - s3_attributes.public_access_block_configuration = "none"; '
+        "S3_POLICY: the effective policy of 2 accounts changes (`reconciler effective account:a "
+        "--type S3_POLICY`); for example a: - s3_attributes.public_access_block_configuration = \"none\"; "
         '+ s3_attributes.public_access_block_configuration = "all"')
-    assert "effective S3_POLICY changes for 2 accounts" in render_text(result)
+    assert not result.notes
+    assert "  - " + note in render_text(result)
+    assert "#### Effective management policies" in render_markdown(result)
+    assert plan_from_json(plan_to_json(result)).effective == result.effective
 
 
 def test_a_new_attachment_reaches_the_accounts_below_it() -> None:
     desired = _desired(_s3("all", "root"))
     live = live_of(_desired(_s3("all", "ou:Play")))
-    [note] = [n for n in plan(desired, live).notes if n.startswith("effective")]
-    assert note.startswith("effective S3_POLICY changes for 3 accounts")  # a, b and the management account
+    [note] = plan(desired, live).effective
+    assert note.startswith("S3_POLICY: the effective policy of 3 accounts changes")  # a, b, management
     assert '+ s3_attributes.public_access_block_configuration = "all"' in note
 
 
 def test_no_change_to_a_management_policy_no_note() -> None:
     desired = _desired(_s3("all", "root"))
-    assert not plan(desired, live_of(desired)).notes
+    assert not plan(desired, live_of(desired)).effective
     moved = replace(desired, accounts=tuple(replace(a, ou="Play") if a.name == "a" else a
                                             for a in desired.accounts))
-    assert not [n for n in plan(moved, live_of(desired)).notes if n.startswith("effective")]
+    assert not plan(moved, live_of(desired)).effective
