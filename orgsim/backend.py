@@ -24,6 +24,9 @@ def bootstrap(management_account_id: str) -> None:
     Feature set ALL, no policy type enabled. moto attaches FullAWSAccess (and RCPFullAWSAccess)
     at once; AWS attaches them only when the policy type is enabled, so they are detached here.
     """
+    from orgsim.policy_kinds import extend_moto
+
+    extend_moto()
     moto_api_backend.reset()
     organizations_backends.master_accounts.clear()
     backend = org_backend(management_account_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from orgsim import ou_rules, paging, policy_rules, tag_rules
+from orgsim import effective, ou_rules, paging, policy_rules, tag_rules
 from orgsim.backend import detach, find_account, org_backend, path_of, sync_default_attachments
 from orgsim.errors import AwsError
 from orgsim.faults import FaultBook
@@ -40,6 +40,7 @@ class Organizations:
             "AttachPolicy": lambda b, p: policy_rules.check_attach(b, self.settings, p),
             "DetachPolicy": lambda b, p: policy_rules.check_detach(b, p),
             "EnablePolicyType": self.policy_types.enable,
+            "DescribeEffectivePolicy": lambda b, p: effective.describe(b, p, settings.management_account_id),
             "DisablePolicyType": self.policy_types.disable,
             "CreateOrganizationalUnit": self._create_ou,
             "UpdateOrganizationalUnit": self._rename_ou,

@@ -1,7 +1,7 @@
 """AWS's checks on policies and attachments that moto does not make.
 
-Sources: Organizations User Guide "Quotas and service limits" (SCP 5,120 and tag policy 10,000
-characters, 10 directly attached policies of a type per target) and the API Reference for
+Sources: Organizations User Guide "Quotas and service limits" (each type's largest document and
+directly attached policies per target: orgsim/policy_kinds.py) and the API Reference for
 CreatePolicy, UpdatePolicy, AttachPolicy, DetachPolicy and DeletePolicy (error codes and reasons).
 """
 
@@ -12,19 +12,19 @@ from typing import Any
 
 from orgsim.backend import enabled_types, find_target
 from orgsim.errors import AwsError, constraint, invalid_input
+from orgsim.policy_kinds import KINDS, max_chars, max_per_target
 from orgsim.settings import Settings
 from orgsim.tag_rules import PATTERN_MESSAGE
 
-MAX_CHARS = {"SERVICE_CONTROL_POLICY": 5120, "RESOURCE_CONTROL_POLICY": 5120,
-             "TAG_POLICY": 10000, "BACKUP_POLICY": 10000, "AISERVICES_OPT_OUT_POLICY": 2500}
-MAX_PER_TARGET = 10
 # SCPs (and RCPs) must always leave one policy on every target; other types may drop to zero.
 MIN_ONE = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
 MALFORMED = "The provided policy document doesn't meet the requirements of the specified policy type."
 
 
 def check_content(policy_type: str, content: str) -> None:
-    if len(content) > MAX_CHARS.get(policy_type, 10000):
+    if policy_type not in KINDS:
+        raise invalid_input("INVALID_ENUM_POLICY_TYPE", "You specified an invalid policy type string.")
+    if len(content) > max_chars(policy_type):
         raise constraint("POLICY_CONTENT_LIMIT_EXCEEDED",
                          "You attempted to create a policy that is larger than the maximum size.")
     try:
@@ -106,7 +106,7 @@ def check_attach(backend: Any, settings: Settings, params: dict[str, Any]) -> No
                        "orgsim: SCPs do not apply to the management account; do not attach them there.",
                        Reason="MASTER_ACCOUNT_SCP_NOT_APPLICABLE")
     same_type = [p for p in target.attached_policies if p.type == policy.type]
-    if len(same_type) >= MAX_PER_TARGET:
+    if len(same_type) >= max_per_target(policy.type):
         raise constraint("MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
                          "You attempted to exceed the number of policies of a certain type that "
                          "can be attached to an entity at one time.")
@@ -118,6 +118,9 @@ def check_detach(backend: Any, params: dict[str, Any]) -> None:
     if policy not in target.attached_policies:
         raise AwsError("PolicyNotAttachedException",
                        "The policy isn't attached to the specified target in the specified root.")
+    if policy.aws_managed and policy.name == "RCPFullAWSAccess":
+        # "RCP evaluation": RCPFullAWSAccess stays attached to every root, OU and account
+        raise invalid_input("NON_DETACHABLE_POLICY", "You can't detach this AWS Managed Policy.")
     same_type = [p for p in target.attached_policies if p.type == policy.type]
     if policy.type in MIN_ONE and len(same_type) <= 1:
         raise constraint("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",

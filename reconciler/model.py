@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from reconciler import policy_types
+
 ROOT: Final = "root"
 # AWS's account State (Organizations' `Account.State`; `Status` was retired on 2026-09-09). An
 # account in one of these is closed or being closed: nothing can be changed on it and it is never
@@ -20,9 +22,12 @@ ROOT: Final = "root"
 ACCOUNT_STATES: Final = ("PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED")
 CLOSED_STATES: Final = frozenset({"PENDING_CLOSURE", "SUSPENDED", "CLOSED"})
 SCP: Final = "SERVICE_CONTROL_POLICY"
+RCP: Final = "RESOURCE_CONTROL_POLICY"
 TAG_POLICY: Final = "TAG_POLICY"
-POLICY_TYPES: Final = (SCP, TAG_POLICY)
+# Every type AWS has (reconciler/policy_types.py holds each one's numbers and sources)
+POLICY_TYPES: Final = policy_types.NAMES
 FULL_AWS_ACCESS: Final = "FullAWSAccess"
+RCP_FULL_AWS_ACCESS: Final = "RCPFullAWSAccess"
 
 ENVIRONMENTS: Final = ("production", "staging", "development", "sandbox", "shared")
 WORKLOAD_TYPES: Final = (
@@ -139,13 +144,27 @@ class Guardrails:
 
 @dataclass(frozen=True)
 class Quotas:
-    scp_max_chars: int = 5120  # Quotas for AWS Organizations: SCPs at most 5,120 characters
-    tag_policy_max_chars: int = 10000
+    # SCPs at most 10,240 characters since 2026-05-15 (reconciler/policy_types.py cites the sources)
+    scp_max_chars: int = policy_types.kind(SCP).max_chars
+    tag_policy_max_chars: int = policy_types.kind(TAG_POLICY).max_chars
+    # an upper bound over every type's own per-target maximum (policy_types.PolicyKind.max_per_target)
     policies_per_target: int = 10
     ou_max_depth: int = 5
 
     def max_chars(self, policy_type: str) -> int:
-        return self.scp_max_chars if policy_type == SCP else self.tag_policy_max_chars
+        if policy_type == SCP:
+            return self.scp_max_chars
+        if policy_type == TAG_POLICY:
+            return self.tag_policy_max_chars
+        return policy_types.kind(policy_type).max_chars
+
+    def per_target(self, policy_type: str) -> int:
+        """Policies of the type one target may have attached directly: quotas.policies_per_target
+        for SCPs and tag policies (the types it has always governed), for any other type AWS's
+        number for the type, or quotas.policies_per_target when that is lower."""
+        if policy_type in (SCP, TAG_POLICY):
+            return self.policies_per_target
+        return min(self.policies_per_target, policy_types.kind(policy_type).max_per_target)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The live reader: one snapshot of the organization as the shared model.
 
 Call budget for a full read (O OUs, A accounts, P policies, T attachment targets):
-ListRoots 1, ListOrganizationalUnitsForParent O+1, ListAccounts ceil(A/20), per policy one
+ListRoots 1, ListOrganizationalUnitsForParent O+1, ListAccounts ceil(A/20), ListPolicies one page
+per 20 policies of each enabled type (at least one call per type), per policy one
 DescribePolicy and one ListTargetsForPolicy page (more pages for T), and the tags of the accounts
 and OUs in scope through GetResources, 100 a call (reconciler.live.tags: one ListTagsForResource
 per resource instead when GetResources is denied, plus one per resource whose bulk-read tags
@@ -63,7 +64,8 @@ def read_organization(
         raise AwsError("AWS listed no root for this organization; check that the credentials belong "
                        "to its management account")
     root_id = str(root["Id"])
-    # Only the types the product models: a backup policy type enabled by hand is none of its business.
+    # Every type AWS has (reconciler/policy_types.py); one AWS adds later is left alone until it is
+    # in the table, with its numbers.
     types = frozenset(
         t["Type"] for t in root.get("PolicyTypes", [])
         if t.get("Status") == "ENABLED" and t["Type"] in POLICY_TYPES

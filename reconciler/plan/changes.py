@@ -54,6 +54,9 @@ class Plan:
     # Things the repository asks for that AWS cannot do declaratively (a root email change):
     # explained to people, never attempted.
     notes: tuple[str, ...] = ()
+    # How the plan changes accounts' effective management policies, one line per policy type
+    # (reconciler/plan/effective_diff.py): shown to reviewers, never acted on.
+    effective: tuple[str, ...] = ()
     repository_fingerprint: str = ""
     live_fingerprint: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -66,13 +66,14 @@ def check_per_target(final: Iterable[tuple[str, frozenset[str]]], desired: Organ
     for policy_type, targets in final:
         for key in targets:
             counts[(policy_type, key)] = counts.get((policy_type, key), 0) + 1
-    limit = desired.quotas.policies_per_target
-    over = sorted((k, n) for k, n in counts.items() if n > limit)
+    over = sorted((k, n) for k, n in counts.items() if n > desired.quotas.per_target(k[0]))
     if over:
         (policy_type, key), count = over[0]
+        limit = desired.quotas.per_target(policy_type)
         raise GuardrailError(
             f"{display(key)} would have {count} {policy_type} policies attached directly; AWS allows "
-            f"{limit} (quotas.policies_per_target, FullAWSAccess included). Attach at a parent OU or "
+            f"{limit} (or quotas.policies_per_target when lower; AWS's default policy included). "
+            "Attach at a parent OU or "
             "merge policies"
             + (f" ({len(over) - 1} more targets over the limit)" if len(over) > 1 else "")
         )

@@ -28,6 +28,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "changes": [_change(c) for c in plan.changes],
         "unmanaged": [{"address": u.address, "kind": u.kind, "live": dict(u.live)} for u in plan.unmanaged],
         "notes": list(plan.notes),
+        "effective": list(plan.effective),
         "summary": plan.summary(),
         "fingerprint": {"repository": plan.repository_fingerprint, "live": plan.live_fingerprint},
     }
@@ -113,6 +114,7 @@ def plan_from_json(data: object, *, name: str = "the plan file") -> Plan:
         changes=tuple(_read_change(c, i, name) for i, c in enumerate(_field(data, "changes", list, name))),
         unmanaged=tuple(_read_unmanaged(u, name) for u in data.get("unmanaged", [])),
         notes=tuple(str(n) for n in data.get("notes", [])),
+        effective=tuple(str(n) for n in data.get("effective", [])),
         repository_fingerprint=str(fingerprints.get("repository", "")),
         live_fingerprint=str(fingerprints.get("live", "")),
     )

@@ -15,7 +15,7 @@ Nothing live is deleted unless the repository says so; see docs/plan.md for the 
 from __future__ import annotations
 
 from reconciler.errors import RepositoryError
-from reconciler.model import FULL_AWS_ACCESS, ROOT, SCP, Organization
+from reconciler.model import FULL_AWS_ACCESS, RCP, ROOT, SCP, Organization
 from reconciler.plan.accounts import (
     AccountMatching,
     account_changes,
@@ -25,6 +25,7 @@ from reconciler.plan.accounts import (
 )
 from reconciler.plan.changes import Change, Plan, Unmanaged
 from reconciler.plan.checks import check_destructive, check_per_target, check_structure
+from reconciler.plan.effective_diff import effective_notes
 from reconciler.plan.file import PlanFileError, plan_from_json, plan_to_json
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.policies import (
@@ -64,6 +65,7 @@ def plan(desired: Organization, live: Organization) -> Plan:
         changes=tuple(changes),
         unmanaged=tuple(sorted(_unmanaged(desired, live, matching, space), key=lambda u: u.address)),
         notes=(*matching.notes, *notes),
+        effective=tuple(effective_notes(desired, live, space, changes)),
         repository_fingerprint=fingerprint(desired),
         live_fingerprint=fingerprint(live),
     )
@@ -91,14 +93,17 @@ def _final_targets(
 ) -> list[tuple[str, frozenset[str]]]:
     final = list(managed)
     names = {p.name for p in desired.policies}
-    if FULL_AWS_ACCESS not in names and SCP in desired.policy_types | live.policy_types:
+    everywhere = {ROOT, *(f"ou:{o.path}" for o in (*desired.ous, *live.ous))}
+    everywhere |= {f"account:{a.name}" for a in desired.accounts}
+    everywhere |= {space.from_live(f"account:{a.name}") for a in live.accounts}
+    enabled = desired.policy_types | live.policy_types
+    if FULL_AWS_ACCESS not in names and SCP in enabled:
         # Undeclared, FullAWSAccess stays where AWS puts it: on every target. Counting it there
         # (rather than where the live read found it, which may have skipped those targets) errs
         # on the side of refusing a plan AWS might refuse.
-        everywhere = {ROOT, *(f"ou:{o.path}" for o in (*desired.ous, *live.ous))}
-        everywhere |= {f"account:{a.name}" for a in desired.accounts}
-        everywhere |= {space.from_live(f"account:{a.name}") for a in live.accounts}
         final.append((SCP, frozenset(everywhere)))
+    if RCP in enabled:  # RCPFullAWSAccess is on every target while RCPs are enabled, never detached
+        final.append((RCP, frozenset(everywhere)))
     final.extend((p.type, p.targets) for p in unmanaged_targets(live, names, space))
     return final
 

@@ -24,6 +24,9 @@ _CONDITION_OPERATOR = re.compile(r"^(ForAllValues:|ForAnyValue:)?[A-Za-z]+(IfExi
 _TAG_OPERATORS = ("@@assign", "@@append", "@@remove")
 _CHILD_CONTROL = "@@operators_allowed_for_child_policies"
 _TAG_FIELDS = ("tag_key", "tag_value", "enforced_for", _CHILD_CONTROL)
+# "Resource control policies (RCPs)", list of AWS services that support RCPs
+RCP_SERVICES = ("s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "logs", "dynamodb", "ecr",
+                "aoss")
 
 
 
@@ -39,10 +42,11 @@ def not_json(value: object, path: tuple[str | int, ...] = ()) -> Iterator[Findin
         yield "E250", f"YAML reads {value.isoformat()} as a date, which JSON cannot hold; quote it", path
 
 
-def scp_findings(document: dict[str, Any]) -> Iterator[Finding]:
+def scp_findings(document: dict[str, Any], *, rcp: bool = False) -> Iterator[Finding]:
+    kind = "RCP" if rcp else "SCP"
     for key in document:
         if key not in ("Version", "Statement"):
-            yield "E242", f"unknown SCP element {show(key)}; an SCP holds Version and Statement", (key,)
+            yield "E242", f"unknown {kind} element {show(key)}; an {kind} holds Version and Statement", (key,)
     if document.get("Version") != SCP_VERSION:
         yield "E241", f'Version must be the string "{SCP_VERSION}" (quoted)', ("Version",)
     statements = document.get("Statement")
@@ -60,11 +64,43 @@ def scp_findings(document: dict[str, Any]) -> Iterator[Finding]:
         if not isinstance(statement, dict):
             yield "E242", "each statement must be a mapping", path
             continue
-        yield from _statement(statement, path, sids)
+        yield from (_rcp_statement(statement, path) if rcp else ())
+        yield from _statement(statement, path, sids, rcp=rcp)
 
 
-def _statement(statement: dict[str, Any], path: tuple[str | int, ...], sids: set[str]) -> Iterator[Finding]:
+def rcp_findings(document: dict[str, Any]) -> Iterator[Finding]:
+    """RCP grammar ("RCP syntax"): the SCP grammar's elements plus Principal, which must be "*";
+    no NotPrincipal or NotAction; Effect Deny (Allow only in AWS's RCPFullAWSAccess); actions only
+    of the services RCPs support."""
+    yield from scp_findings(document, rcp=True)
+
+
+def _rcp_statement(statement: dict[str, Any], path: tuple[str | int, ...]) -> Iterator[Finding]:
+    if statement.get("Principal") != "*":
+        where = (*path, "Principal") if "Principal" in statement else path
+        yield "E271", 'an RCP statement needs Principal: "*" (RCPs apply to every principal)', where
+    for key in ("NotPrincipal", "NotAction"):
+        if key in statement:
+            yield "E271", f"RCPs do not support {key}; remove it", (*path, key)
+    if statement.get("Effect") == "Allow":
+        yield ("E271", "an RCP statement denies: Effect Allow is only for AWS's RCPFullAWSAccess",
+               (*path, "Effect"))
+    for index, action in _strings(statement.get("Action")):
+        service = action.split(":", 1)[0]
+        if action != "*" and ":" in action and service not in RCP_SERVICES:
+            yield (
+                "E271",
+                f"RCPs do not apply to {show(service)} actions; they support {', '.join(RCP_SERVICES)}",
+                (*path, "Action", index) if index >= 0 else (*path, "Action"),
+            )
+
+
+def _statement(
+    statement: dict[str, Any], path: tuple[str | int, ...], sids: set[str], *, rcp: bool = False
+) -> Iterator[Finding]:
     for key in statement:
+        if rcp and key in ("Principal", "NotPrincipal", "NotAction"):
+            continue  # _rcp_statement's
         if key in ("Principal", "NotPrincipal"):
             yield (
                 "E247",

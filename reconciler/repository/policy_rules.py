@@ -8,11 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from reconciler import model
+from reconciler import model, policy_types
 from reconciler.errors import show
 from reconciler.model import policy_content
+from reconciler.repository.management_grammar import management_findings
 from reconciler.repository.parse import Parsed
-from reconciler.repository.policy_grammar import not_json, scp_findings, tag_policy_findings
+from reconciler.repository.policy_grammar import not_json, rcp_findings, scp_findings, tag_policy_findings
 from reconciler.repository.problems import Problem
 
 Attachment = tuple[Parsed, int]  # the policy file and the index of the target in its `targets`
@@ -50,7 +51,14 @@ def file_name_rule(parsed: Parsed, key: str, kind: str) -> list[Problem]:
 def _file_rules(policy: Parsed) -> list[Problem]:
     data, problems = policy.data, file_name_rule(policy, "name", "policy")
     managed = data.get("aws_managed", False)
-    if managed and data["name"] != model.FULL_AWS_ACCESS:
+    if data["name"] == model.RCP_FULL_AWS_ACCESS:
+        problems.append(policy.problem(
+            "E274",
+            "RCPFullAWSAccess is AWS's: attached to the root, every OU and every account while RCPs are "
+            "enabled, never edited and never detached; remove this file",
+            "name",
+        ))
+    elif managed and data["name"] != model.FULL_AWS_ACCESS:
         problems.append(
             policy.problem(
                 "E238",
@@ -85,10 +93,19 @@ def _document_rules(policy: Parsed) -> list[Problem]:
     document = data["document"]
     findings = list(not_json(document))
     if not findings:
-        grammar = scp_findings if data["type"] == model.SCP else tag_policy_findings
-        findings = list(grammar(document))
+        findings = list(_grammar(data["type"], document))
     problems = [policy.problem(code, message, "document", *path) for code, message, path in findings]
     return problems
+
+
+def _grammar(kind: str, document: dict[str, Any]) -> Any:
+    if kind == model.SCP:
+        return scp_findings(document)
+    if kind == model.RCP:
+        return rcp_findings(document)
+    if kind == model.TAG_POLICY:
+        return tag_policy_findings(document)
+    return management_findings(kind, document)
 
 
 def _target_rules(
@@ -105,7 +122,7 @@ def _target_rules(
             )
         )
     if "document" in data and not problems and not _has_problems_in(data):
-        limit = org.get("quotas", {}).get(_quota_key(kind), _default_max(kind))
+        limit = _quotas(org).max_chars(kind)
         size = len(policy_content(data["document"]))
         if size > limit:
             problems.append(
@@ -157,12 +174,8 @@ def _has_problems_in(data: dict[str, Any]) -> bool:
     return any(True for _ in not_json(data["document"]))
 
 
-def _quota_key(kind: str) -> str:
-    return "scp_max_chars" if kind == model.SCP else "tag_policy_max_chars"
-
-
-def _default_max(kind: str) -> int:
-    return model.Quotas().max_chars(kind)
+def _quotas(org: dict[str, Any]) -> model.Quotas:
+    return model.Quotas(**org.get("quotas", {}))
 
 
 def _attachments(policies: list[Parsed]) -> dict[tuple[str, str], list[Attachment]]:
@@ -187,28 +200,35 @@ def _full_access(policies: list[Parsed]) -> Parsed | None:
 
 
 def _per_target_quota(org: dict[str, Any], policies: list[Parsed]) -> list[Problem]:
-    limit = org.get("quotas", {}).get("policies_per_target", model.Quotas.policies_per_target)
+    quotas = _quotas(org)
     declared = _full_access(policies)
     problems = []
     for (target, kind), attached in _attachments(policies).items():
-        count = len(attached)
-        if kind == model.SCP and declared is None:
-            count += 1  # AWS keeps FullAWSAccess attached everywhere unless the repository says where
+        count, limit = len(attached), quotas.per_target(kind)
+        default = policy_types.kind(kind).default_policy
+        if (kind == model.SCP and declared is None) or kind == model.RCP:
+            count += 1  # AWS keeps FullAWSAccess (unless declared) and RCPFullAWSAccess attached everywhere
         if count > limit:
             policy, index = attached[-1]
             names = ", ".join(p.data["name"] for p, _ in attached)
-            extra = " plus FullAWSAccess, which AWS keeps attached" if count > len(attached) else ""
+            extra = f" plus {default}, which AWS keeps attached" if count > len(attached) else ""
             problems.append(
                 policy.problem(
                     "E236",
                     f"{target} would have {count} {kind} policies attached "
-                    f"directly ({names}{extra}); the limit (quotas.policies_per_target) "
-                    f"is {limit}",
+                    f"directly ({names}{extra}); {_limit_text(kind, limit)}",
                     "targets",
                     index,
                 )
             )
     return problems
+
+
+def _limit_text(kind: str, limit: int) -> str:
+    if kind in (model.SCP, model.TAG_POLICY):
+        return f"the limit (quotas.policies_per_target) is {limit}"
+    aws = policy_types.kind(kind).max_per_target
+    return f"the limit is {limit} (AWS's {aws} for the type, or quotas.policies_per_target when lower)"
 
 
 def _allows(policy: Parsed) -> bool:

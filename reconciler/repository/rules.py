@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 
 from reconciler import model
 from reconciler.errors import show
+from reconciler.repository.effective_rules import check_effective
 from reconciler.repository.parse import Parsed
 from reconciler.repository.policy_rules import check_policies, file_name_rule
 from reconciler.repository.problems import Problem
@@ -54,6 +55,10 @@ def check_rules(files: RepositoryFiles) -> list[Problem]:
     problems += check_policies(
         files.organization, files.policies, files.valid_accounts(), files.account_names()
     )
+    if files.organization is not None:
+        broken = {p.path for p in problems}
+        clean = [p for p in files.policies if p.node is not None and p.path not in broken]
+        problems += check_effective(files.organization.data, clean, files.valid_accounts())
     return problems
 
 

@@ -34,13 +34,13 @@ def _padded(size: int) -> str:
     return text
 
 
-def test_scp_size_limit_is_5120_characters(orgsim: OrgSim) -> None:
-    """Quotas for AWS Organizations, Maximum size of a policy document: SCPs 5,120 characters ->
-    ConstraintViolation POLICY_CONTENT_LIMIT_EXCEEDED."""
+def test_scp_size_limit_is_10240_characters(orgsim: OrgSim) -> None:
+    """SCPs at most 10,240 characters since 2026-05-15 (issue 14; Quotas for AWS Organizations,
+    Maximum size of a policy document) -> ConstraintViolation POLICY_CONTENT_LIMIT_EXCEEDED."""
     org = orgsim.client()
-    assert _create(org, "fits", _padded(5120))
+    assert _create(org, "fits", _padded(10240))
     with pytest.raises(ClientError) as caught:
-        _create(org, "too-big", _padded(5121))
+        _create(org, "too-big", _padded(10241))
     assert error_of(caught.value) == ("ConstraintViolationException", "POLICY_CONTENT_LIMIT_EXCEEDED")
 
 

@@ -70,8 +70,8 @@ GUARDED = {
         replace(BASE, ous=(*BASE.ous, *(OrganizationalUnit("Work" + "/d" * i) for i in range(1, 6)))),
         "6 levels deep; AWS allows 5"),
     "document too large": (
-        replace(BASE, policies=(scp("deny", "ou:Work", document={"Sid": "x" * 5120}),)),
-        "policy 'deny' is 5130 characters as minified JSON; AWS allows 5120"),
+        replace(BASE, policies=(scp("deny", "ou:Work", document={"Sid": "x" * 10240}),)),
+        "policy 'deny' is 10250 characters as minified JSON; AWS allows 10240"),
     "too many policies on a target": (
         replace(BASE, policies=(BASE.policies[0], *(scp(f"p{i}", "ou:Work") for i in range(9)))),
         "ou:Work would have 11 SERVICE_CONTROL_POLICY policies attached directly; AWS allows 10"),

@@ -18,6 +18,8 @@ from reconciler.plan.changes import Change, Plan, Unmanaged
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 
+EFFECTIVE_TITLE = "Effective management policies (computed from the repository with AWS's inheritance rules):"
+
 
 def safe(text: str) -> str:
     """Control and format characters (escapes, bidi overrides) shown as \\uXXXX, never emitted."""

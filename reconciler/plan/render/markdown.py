@@ -14,7 +14,15 @@ import re
 
 from reconciler.plan.adoption import group, title
 from reconciler.plan.changes import Change, Plan
-from reconciler.plan.render.lines import SYMBOLS, detail, header_suffix, safe, summary_line, unmanaged_label
+from reconciler.plan.render.lines import (
+    EFFECTIVE_TITLE,
+    SYMBOLS,
+    detail,
+    header_suffix,
+    safe,
+    summary_line,
+    unmanaged_label,
+)
 
 TITLE = "### Reconciler plan"
 OPEN_DETAIL_LINES = 25  # longer change bodies are folded in a <details> block
@@ -90,6 +98,9 @@ def _tail(plan: Plan) -> list[str]:
         parts.append(f"#### Unmanaged: in AWS, not in the repository (left alone)\n\n{items}")
     if plan.notes:
         parts.append("#### Notes\n\n" + "\n".join(f"- {md_text(n)}" for n in plan.notes))
+    if plan.effective:
+        items = "\n".join(f"- {md_text(n)}" for n in plan.effective)
+        parts.append(f"#### {EFFECTIVE_TITLE.rstrip(':')}\n\n{items}")
     parts.append(summary_line(plan))
     return parts
 
@@ -101,6 +112,9 @@ def _within(plan: Plan, max_chars: int) -> str:
         counts.append(f"{len(plan.unmanaged)} unmanaged items are left out.")
     if plan.notes:
         counts.append(f"{len(plan.notes)} notes are left out; run `reconciler plan` to read them.")
+    if plan.effective:
+        counts.append(f"{len(plan.effective)} effective-policy summaries are left out; "
+                      "run `reconciler plan` to read them.")
     tail = "\n\n".join([*counts, summary_line(plan)]) + "\n"
     grouped = group(plan.changes)
     lines: list[str] = []

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from reconciler.plan.adoption import group, title
 from reconciler.plan.changes import Change, Plan
-from reconciler.plan.render.lines import detail, header, names_wrapped, safe, summary_line, unmanaged_label
+from reconciler.plan.render.lines import (
+    EFFECTIVE_TITLE,
+    detail,
+    header,
+    names_wrapped,
+    safe,
+    summary_line,
+    unmanaged_label,
+)
 
 UNMANAGED_TITLE = "Unmanaged (in AWS, not in the repository; reported, never changed by a plan):"
 NOTES_TITLE = "Notes (the repository asks for something AWS cannot do through this tool):"
@@ -35,6 +43,10 @@ def render_text(plan: Plan) -> str:
     if plan.notes:
         lines.append(NOTES_TITLE)
         lines += ["  - " + safe(note) for note in plan.notes]
+        lines.append("")
+    if plan.effective:
+        lines.append(EFFECTIVE_TITLE)
+        lines += ["  - " + safe(line) for line in plan.effective]
         lines.append("")
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
