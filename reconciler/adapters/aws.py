@@ -159,7 +159,7 @@ def aws_error(operation: str, exc: ClientError) -> AwsError:
     message = message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "..."
     hint = HINTS.get(f"{code}:{operation}", HINTS.get(code))
     text = f"AWS refused {operation}: {code}: {message}" if message else f"AWS refused {operation}: {code}"
-    return AwsError(f"{text} ({hint})" if hint else text, code)
+    return AwsError(f"{text} ({hint})" if hint else text, code, str(exc.response.get("Reason") or ""))
 
 
 def _snake(operation: str) -> str:
