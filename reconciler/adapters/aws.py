@@ -79,8 +79,9 @@ class AwsClient:
             # (Organizations User Guide, "Logging API calls with AWS CloudTrail"), whatever AWS_REGION says.
             # The Tagging API indexes Organizations resources in that Region only, likewise.
             home = organizations_region(region)
+            # Cost Explorer has one endpoint, in us-east-1 (ce.us-east-1.amazonaws.com).
             regions = {"organizations": region, "account": region, "cloudtrail": home,
-                       "resourcegroupstaggingapi": home}
+                       "resourcegroupstaggingapi": home, "ce": home}
             self._clients = {
                 name: session.client(name, region_name=where, config=config)  # type: ignore[call-overload]
                 for name, where in regions.items()

@@ -20,8 +20,8 @@ from typing import Final
 from reconciler.model import SCP, Organization, Policy
 
 QUARANTINE_POLICY: Final = "reconciler-quarantine-deny-all"
-DENY_ALL: Final = {"Version": "2012-10-17",
-                   "Statement": [{"Sid": "QuarantineDenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"}]}
+DENY_ALL: Final = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "QuarantineDenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"}]}
 CLOSE_WINDOW: Final = timedelta(days=30)  # CloseAccount's quota is per rolling 30 days
 RETIRING: Final = "retiring"
 
@@ -37,7 +37,7 @@ def with_quarantine(desired: Organization) -> Organization:
     policies = desired.policies
     if settings.quarantine_scp and desired.policy(QUARANTINE_POLICY) is None:
         deny = Policy(name=QUARANTINE_POLICY, type=SCP, document=DENY_ALL,
-                      description="Quarantine for retiring accounts (org-reconciler lifecycle.quarantine_scp)",
+                      description="Quarantine for retiring accounts (lifecycle.quarantine_scp)",
                       targets=frozenset({f"ou:{settings.quarantine_ou}"}))
         policies = tuple(sorted((*policies, deny), key=lambda p: p.name))
     return dataclasses.replace(desired, accounts=accounts, policies=policies)

@@ -297,7 +297,7 @@ def _check_lifecycle(files: RepositoryFiles) -> list[Problem]:
                 "last day as YYYY-MM-DD, e.g. 2027-01-31", "lease", "expires"))
         if data.get("protected") is True and data["lifecycle_state"] in ("retiring", "closed"):
             problems.append(account.problem(
-                "E274", f"the account is protected: true, so it is never retired or closed; set "
+                "E274", "the account is protected: true, so it is never retired or closed; set "
                 "lifecycle_state: active, or remove protected (in its own reviewed change) first",
                 "lifecycle_state"))
     org = files.organization
