@@ -222,3 +222,24 @@ def test_forty_closes_run_in_quota_sized_waves_none_lost_none_over(
         _run(world, monkeypatch, when)
         assert attempts() == _closed(world)
     assert _closed(world) == 40 == attempts()  # none lost, none closed twice
+
+
+def test_auto_merge_merges_the_named_transition_only(world_factory: Callable[..., World], orgsim: OrgSim,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_CLOCK", T0.isoformat())
+    orgsim.set_clock(now=T0.isoformat())
+    settings = LIFECYCLE.replace("grace_days: 30", "grace_days: 0") + "  auto_merge: [retire_lease]\n"
+    ended = "lease:\n  expires: 2027-01-01\n"
+    world = world_factory(_keep(("sandbox-alice", "sandbox-bob"), settings, ended))
+    bob = world.repo / "accounts" / "sandbox-bob.yaml"
+    bob.write_text(bob.read_text().replace("lifecycle_state: active", "lifecycle_state: retiring"))
+    world.push()
+    _run(world, monkeypatch, T0)  # alice's lease ended; bob is moved into quarantine
+    _run(world, monkeypatch, T0 + timedelta(hours=1))  # bob's grace (0 days) started and ended
+    pulls = {p.title: p for p in _pulls(world)}
+    retire = pulls["Retire sandbox-alice: its sandbox lease ended"]
+    assert retire.merged and retire.state == "closed"  # lifecycle.auto_merge: retire_lease
+    merged = world.clone("main") / "accounts" / "sandbox-alice.yaml"
+    assert "lifecycle_state: retiring" in merged.read_text()
+    close = pulls["Close sandbox-bob: its grace period in quarantine ended"]
+    assert not close.merged and close.state == "open"  # close is not in auto_merge: people decide
