@@ -7,8 +7,10 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
+from reconciler.errors import AwsError
 from reconciler.live.calls import AwsCalls
 from reconciler.live.closes import recent_closes
+from reconciler.live.cloudtrail import denied
 from reconciler.model import Organization
 from reconciler.plan.changes import Change, Plan
 from reconciler.plan.lifecycle import ClosePacer, close_pacer
@@ -23,7 +25,13 @@ def close_pacer_for(client: AwsCalls, desired: Organization, live: Organization,
     """The pacer for a plan's closes (None when it closes nothing: no CloudTrail read then)."""
     if not closes_in(changes):
         return None
-    return close_pacer(desired, live, list(recent_closes(client, now).values()), now)
+    try:
+        recent = list(recent_closes(client, now).values())
+    except AwsError as exc:
+        if not denied(exc):
+            raise
+        recent = []  # without cloudtrail:LookupEvents: AWS's own quota refusal makes a close wait
+    return close_pacer(desired, live, recent, now)
 
 
 def with_close_queue(plan: Plan, pacer: ClosePacer | None) -> Plan:

@@ -12,6 +12,7 @@ from typing import Protocol
 from reconciler.drift.lifecycle import SPEND_WINDOW_DAYS, Book, Transition, findings, observe, record_spend
 from reconciler.drift.pull_request_text import hidden_marker
 from reconciler.drift.remediate import Budget, Files
+from reconciler.errors import ReconcilerError
 from reconciler.model import Organization
 from reconciler.pullrequests.port import Issue, PullRequest
 
@@ -78,7 +79,11 @@ def _read_spend(book: Book, desired: Organization, now: datetime, ctx: Lifecycle
     if book.spend_read_on == today.isoformat():
         return []
     window = max(settings.inactive_after_days or 0, SPEND_WINDOW_DAYS)
-    daily = ctx.spend(today - timedelta(days=window), today)
+    try:
+        daily = ctx.spend(today - timedelta(days=window), today)
+    except ReconcilerError as exc:  # no ce:GetCostAndUsage, or Cost Explorer not enabled: report it
+        return [f"lifecycle: Cost Explorer could not be read ({exc}); inactivity and cost flags wait "
+                "for a read that succeeds"]
     ids = [a.account_id for a in desired.accounts if a.account_id]
     record_spend(book, daily, ids, today, window, settings.inactive_below_usd)
     return [f"lifecycle: read Cost Explorer for {len(ids)} accounts ({window} days, daily)"]

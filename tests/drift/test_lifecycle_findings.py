@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from reconciler.drift.lifecycle import Book, findings, observe, record_spend
+from reconciler.drift.lifecycle_run import LifecycleContext, run_lifecycle
+from reconciler.errors import AwsError
 from reconciler.model import Account, Lease, LifecycleSettings, Organization, OrganizationalUnit
 
 MGMT_ID = "111111111111"
@@ -115,3 +117,24 @@ def test_cost_flags_list_active_accounts_under_the_threshold() -> None:
                 monthly={"222222222222": 9.99, "333333333333": 10.0, "444444444444": 0.0})
     rows = findings(desired, live, book, NOW).cost_flags
     assert [r.split("`")[1] for r in rows] == ["cheap"]
+
+
+class _NoGitHub:
+    """A GitHub port no call may reach (report-only and failure paths)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"GitHub was asked for {name}")
+
+
+def _refused(start: date, end: date) -> dict[str, dict[str, float]]:
+    raise AwsError("AWS refused GetCostAndUsage: AccessDeniedException", "AccessDeniedException")
+
+
+def test_a_refused_cost_explorer_read_is_reported_and_retried_later() -> None:
+    desired, live = _world(_sandbox(lease=Lease(expires=date(2027, 1, 1))))
+    ctx = LifecycleContext(github=_NoGitHub(), files_for=lambda name, state: {}, spend=_refused, act=False)
+    lines, book = run_lifecycle(desired, live, {}, NOW, ctx)
+    assert any("Cost Explorer could not be read" in line for line in lines)
+    assert book["spend_read_on"] is None  # the next run tries again
+    # report only (kill switch or --dry-run): what would be proposed, and nothing done on GitHub
+    assert any("would open a pull request setting sbx retiring" in line for line in lines)
