@@ -38,7 +38,13 @@ def with_close_queue(plan: Plan, pacer: ClosePacer | None) -> Plan:
     """The plan with one note per close that cannot start now, saying how long it waits."""
     if pacer is None:
         return plan
+    schedule = pacer.schedule(closes_in(plan.changes))
     waiting = [f"{address}: {when}; apply and the scheduled reconcile start it when AWS's close quotas "
                "allow (CloseAccount: 3 in progress, and a rolling 30-day quota)"
-               for address, when in pacer.schedule(closes_in(plan.changes)) if when != "now"]
-    return dataclasses.replace(plan, notes=(*plan.notes, *waiting)) if waiting else plan
+               for address, when in schedule if when != "now"]
+    if not waiting:
+        return plan
+    now = ", ".join(address for address, when in schedule if when == "now") or "none"
+    summary = (f"{len(schedule) - len(waiting)} of {len(schedule)} account closes start now ({now}); "
+               f"{len(waiting)} wait, each below")
+    return dataclasses.replace(plan, notes=(*plan.notes, summary, *waiting))

@@ -199,6 +199,8 @@ def test_forty_closes_run_in_quota_sized_waves_none_lost_none_over(
     capsys.readouterr()
     run_apply(world.repo, None, True, None, False)  # the merged change, applied
     shown = capsys.readouterr().out
+    assert ("3 of 40 account closes start now (account.sbx-01, account.sbx-02, account.sbx-03); "
+            "37 wait") in shown
     assert "account.sbx-04: waits for one of the 3 closes in progress to finish" in shown
     assert "account.sbx-26: waits 30.0 days" in shown  # the 26th waits for the first to leave
     assert "account.sbx-40: waits more than 30 days" in shown
