@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from reconciler.drift.detect import detect
 from reconciler.drift.lifecycle import Book, findings, observe, record_spend
 from reconciler.drift.lifecycle_run import LifecycleContext, run_lifecycle
 from reconciler.errors import AwsError
 from reconciler.model import Account, Lease, LifecycleSettings, Organization, OrganizationalUnit
+from reconciler.plan.planner import plan
 
 MGMT_ID = "111111111111"
 
@@ -138,3 +140,17 @@ def test_a_refused_cost_explorer_read_is_reported_and_retried_later() -> None:
     assert book["spend_read_on"] is None  # the next run tries again
     # report only (kill switch or --dry-run): what would be proposed, and nothing done on GitHub
     assert any("would open a pull request setting sbx retiring" in line for line in lines)
+
+
+@pytest.mark.parametrize(("state", "live_ou", "reason"), [
+    ("retiring", "Sandbox", "retiring: moved to the quarantine OU Quarantine"),
+    ("active", "Quarantine", "retirement cancelled: back from the quarantine OU to Sandbox"),
+])
+def test_lifecycle_moves_are_reverted_whatever_the_automation_level(state: str, live_ou: str,
+                                                                     reason: str) -> None:
+    """An assisted account is not asked to accept its own quarantine (or its return) as drift."""
+    account = acct("sbx", "Sandbox", ID, automation_level="assisted", lifecycle_state=state)
+    desired = org("Sandbox", "Quarantine", accounts=(account,), lifecycle=SETTINGS)
+    live = org("Sandbox", "Quarantine", accounts=(acct("sbx", live_ou, ID, lifecycle_state=state),))
+    [drift] = detect(desired, live, plan(desired, live))
+    assert (drift.decision, drift.reason) == ("revert", reason)
