@@ -20,6 +20,9 @@ from orgsim.settings import Settings
 MAX_CREATIONS_IN_PROGRESS = 5
 MAX_CLOSURES_IN_PROGRESS = 3
 CLOSE_WINDOW_SECONDS = 30 * 24 * 3600
+# "Monitor the state of your AWS accounts" (Organizations User Guide): a SUSPENDED account is
+# permanently CLOSED 90 days after it was closed; until then it counts against the account quota.
+POST_CLOSURE_SECONDS = 90 * 24 * 3600
 
 
 @dataclass
@@ -87,7 +90,8 @@ class Lifecycle:
         taken |= {c.email.lower() for c in in_progress}
         if email.lower() in taken:
             return "EMAIL_ALREADY_EXISTS"
-        if len(self.backend.accounts) + len(in_progress) >= self.settings.account_limit:
+        counted = [a for a in self.backend.accounts if a.state != "CLOSED"]
+        if len(counted) + len(in_progress) >= self.settings.account_limit:
             return "ACCOUNT_LIMIT_EXCEEDED"
         return None
 
@@ -128,7 +132,7 @@ class Lifecycle:
                              "You attempted to exceed the number of accounts that you can close at "
                              "a time.")
         members = [a for a in backend.accounts if a.id != self.settings.management_account_id]
-        quota = min(1000, max(10, len(members) // 10))
+        quota = self.settings.close_account_quota or min(1000, max(10, len(members) // 10))
         recent = [t for t in self.closures.values() if t > clock.now() - CLOSE_WINDOW_SECONDS]
         if len(recent) >= quota:
             raise constraint("CLOSE_ACCOUNT_QUOTA_EXCEEDED",
@@ -142,6 +146,11 @@ class Lifecycle:
         for account_id, due in list(self.pending_close.items()):
             if due <= now:
                 self._finish_closure(account_id)
+        for account_id, requested in self.closures.items():
+            if requested + POST_CLOSURE_SECONDS <= now and account_id not in self.pending_close:
+                account = next((a for a in self.backend.accounts if a.id == account_id), None)
+                if account is not None and account.state == "SUSPENDED":
+                    account.state = "CLOSED"  # `Status` (retired) has no CLOSED: it stays SUSPENDED
 
     def _finish_creation(self, creation: Creation, now: float) -> None:
         creation.completed = now

@@ -21,6 +21,9 @@ class Settings:
     management_account_id: str = MANAGEMENT_ACCOUNT_ID
     # AWS's default is 10 accounts per organization, raised on request; tests need room.
     account_limit: int = 1000
+    # CloseAccount's rolling 30-day quota; None: AWS's documented one, 10% of member accounts
+    # between 10 and 1000. A number stands for an organization whose quota AWS has set otherwise.
+    close_account_quota: int | None = None
     ou_limit: int = 2000
     policy_limit: int = 1000  # per policy type, as AWS's quota
     # AWS accepts an SCP on the management account (it has no effect there); the product's
@@ -52,8 +55,8 @@ class Settings:
             if key not in _TYPES or key == "management_account_id":
                 raise ValueError(f"unknown or read-only setting: {key}")
             expected = _TYPES[key]
-            if key == "close_account_seconds" and value is None:
-                self.close_account_seconds = None
+            if key in ("close_account_seconds", "close_account_quota") and value is None:
+                setattr(self, key, None)
                 continue
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
@@ -76,6 +79,7 @@ _TYPES: dict[str, type] = {
     "policy_type_seconds": float,
     "management_account_id": str,
     "account_limit": int,
+    "close_account_quota": int,
     "ou_limit": int,
     "policy_limit": int,
     "refuse_management_scp": bool,

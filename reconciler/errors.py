@@ -34,9 +34,10 @@ class RepositoryError(ReconcilerError):
 class AwsError(ReconcilerError):
     """AWS refused or failed a call; `code` is AWS's error code when AWS answered with one."""
 
-    def __init__(self, message: str, code: str = "") -> None:
+    def __init__(self, message: str, code: str = "", reason: str = "") -> None:
         super().__init__(message)
         self.code = code
+        self.reason = reason  # a ConstraintViolationException's Reason (CLOSE_ACCOUNT_QUOTA_EXCEEDED, ...)
 
 
 class GitHubError(ReconcilerError):

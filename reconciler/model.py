@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
 from reconciler import policy_types
@@ -110,6 +111,41 @@ class Account:
     status: str = "ACTIVE"
     source: Source | None = field(default=None, compare=False)
     field_sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+    # The repository's side only (docs/lifecycle.md): a sandbox lease, and protection from closing.
+    lease: Lease | None = field(default=None, compare=False)
+    protected: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Lease:
+    """`lease: {expires: 2027-01-31}` or `lease: {days: 30}` (counted from the account's creation,
+    as reconcile records it)."""
+
+    expires: date | None = None
+    days: int | None = None
+
+
+# The lifecycle transitions the reconciler opens pull requests for; `lifecycle.auto_merge` names
+# which of them merge without review.
+TRANSITIONS: Final = ("retire_lease", "retire_inactive", "close")
+
+
+@dataclass(frozen=True)
+class LifecycleSettings:
+    """organization.yaml `lifecycle:` (docs/lifecycle.md)."""
+
+    quarantine_ou: str | None = None  # where retiring accounts wait out their grace period
+    quarantine_scp: bool = False  # the product creates and attaches a deny-all SCP there
+    grace_days: int = 30
+    lease_warning_days: int = 7
+    inactive_after_days: int | None = None  # None: inactivity is not checked
+    inactive_below_usd: float = 1.0  # a day costing less than this is an idle day
+    flag_below_monthly_usd: float | None = None  # None: no cost-flag issue
+    # CloseAccount's rolling 30-day quota; None: AWS's, 10% of member accounts, between 10 and 1000
+    # (Organizations API Reference, CloseAccount).
+    close_quota: int | None = None
+    closes_in_progress: int = 3  # AWS refuses a fourth close while three are in progress
+    auto_merge: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -150,6 +186,9 @@ class Quotas:
     # an upper bound over every type's own per-target maximum (policy_types.PolicyKind.max_per_target)
     policies_per_target: int = 10
     ou_max_depth: int = 5
+    # The organization's account quota (AWS's default is 10, raised on request); None: not checked.
+    # Closed accounts count against it until they are permanently closed, 90 days after closing.
+    max_accounts: int | None = None
 
     def max_chars(self, policy_type: str) -> int:
         if policy_type == SCP:
@@ -177,6 +216,7 @@ class Organization:
     reconcile: ReconcileSettings = ReconcileSettings()
     guardrails: Guardrails = Guardrails()
     quotas: Quotas = Quotas()
+    lifecycle: LifecycleSettings = LifecycleSettings()
     audit_uri: str | None = None  # organization.yaml `audit.uri`: s3://bucket/prefix or a local path
     root_id: str | None = field(default=None, compare=False)
     source: Source | None = field(default=None, compare=False)

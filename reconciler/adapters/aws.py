@@ -80,8 +80,9 @@ class AwsClient:
             # (Organizations User Guide, "Logging API calls with AWS CloudTrail"), whatever AWS_REGION says.
             # The Tagging API indexes Organizations resources in that Region only, likewise.
             home = organizations_region(region)
+            # Cost Explorer has one endpoint, in us-east-1 (ce.us-east-1.amazonaws.com).
             self._regions = {"organizations": region, "account": region, "cloudtrail": home,
-                             "resourcegroupstaggingapi": home}
+                             "resourcegroupstaggingapi": home, "ce": home}
             self._session, self._config = session, config
             self._clients: dict[str, Any] = {}
             self._building = threading.Lock()
@@ -176,7 +177,7 @@ def aws_error(operation: str, exc: ClientError) -> AwsError:
     message = message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "..."
     hint = HINTS.get(f"{code}:{operation}", HINTS.get(code))
     text = f"AWS refused {operation}: {code}: {message}" if message else f"AWS refused {operation}: {code}"
-    return AwsError(f"{text} ({hint})" if hint else text, code)
+    return AwsError(f"{text} ({hint})" if hint else text, code, str(exc.response.get("Reason") or ""))
 
 
 def _snake(operation: str) -> str:

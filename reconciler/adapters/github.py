@@ -490,6 +490,16 @@ class DriftGitHubClient(GitHubClient):
             issue.edit(state="closed")
         call_github(f"close issue #{number}", close)
 
+    def edit_issue(self, number: int, title: str, body: str) -> None:
+        def edit() -> None:
+            self._repo.get_issue(number).edit(title=title, body=body)
+        call_github(f"edit issue #{number}", edit)
+
+    def merge_pull_request(self, number: int) -> None:
+        """Merges a pull request the reconciler opened (lifecycle.auto_merge); GitHub's branch
+        protection, and afterwards the apply gate, still decide."""
+        call_github(f"merge pull request #{number}", lambda: self._repo.get_pull(number).merge())
+
     def read_state(self) -> str | None:
         sha = self._ref_sha(STATE_REF)
         if sha is None:

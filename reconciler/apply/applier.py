@@ -25,19 +25,27 @@ from reconciler.live.scope import NullProgress, Progress
 from reconciler.model import Organization, policy_content
 from reconciler.plan.changes import Change, Plan
 from reconciler.plan.checks import TRUSTED_ACCESS_OFF, member_renames
+from reconciler.plan.lifecycle import ClosePacer
+
+# CloseAccount's quota refusals (ConstraintViolationException reasons): the close waits
+CLOSE_WAITS = frozenset({"CLOSE_ACCOUNT_QUOTA_EXCEEDED", "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED"})
 
 
 @dataclass
 class ApplyResult:
     applied: int = 0
     created_accounts: dict[str, str] = field(default_factory=dict)  # name -> new account id
+    # closes AWS's CloseAccount quotas hold back: they wait for a later run, never fail or get lost
+    waiting_closes: list[str] = field(default_factory=list)
 
 
 class Applier:
     def __init__(self, writer: OrganizationsWriter, live: Organization, audit: AuditLog,
                  on_account_id: Callable[[Change, str], None] = lambda change, account_id: None,
-                 poll: Poll | None = None, progress: Progress | None = None) -> None:
+                 poll: Poll | None = None, progress: Progress | None = None,
+                 closes: ClosePacer | None = None) -> None:
         self.writer, self.live = writer, live
+        self.closes = closes  # None: every close is tried, and AWS's quota refusals wait
         self.steps = Steps(audit)
         self.on_account_id = on_account_id
         self.poll = poll or Poll()
@@ -154,8 +162,20 @@ class Applier:
             self._retag(c, account_id, before.get("tags") or {}, after.get("tags") or {})
 
     def _account_delete(self, c: Change, ids: Ids, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """A close runs when AWS's CloseAccount quotas allow it now; otherwise it waits for a later
+        run (the reconcile run continues the queue). A quota refusal from AWS waits the same way."""
         account_id = str(before["account_id"])
-        self._run(c, "CloseAccount", lambda: self.writer.close_account(account_id))
+        if self.closes is not None and not self.closes.take():
+            self.result.waiting_closes.append(c.address)
+            return
+        try:
+            self._run(c, "CloseAccount", lambda: self.writer.close_account(account_id))
+        except AwsError as exc:
+            if exc.reason not in CLOSE_WAITS:
+                raise
+            self.result.waiting_closes.append(c.address)
+            if self.closes is not None:
+                self.closes.in_progress = self.closes.most_at_once  # AWS says no more for now
 
     def _retag(self, c: Change, resource: str, old: Mapping[str, str], new: Mapping[str, str]) -> None:
         set_tags = {k: v for k, v in new.items() if old.get(k) != v}

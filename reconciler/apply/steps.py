@@ -23,7 +23,7 @@ class Steps:
             result = call()
         except AwsError as exc:
             self.audit_failure(change, operation, str(exc))
-            raise AwsError(f"{change.address}: {exc}") from exc
+            raise AwsError(f"{change.address}: {exc}", exc.code, exc.reason) from exc
         self.operations += 1
         self.audit.record(change.address, change.action, operation=operation, before=change.before,
                           after=change.after, request_id=_request_id(result))

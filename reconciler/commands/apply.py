@@ -13,8 +13,10 @@ from pathlib import Path
 
 import click
 
+from reconciler import clock
 from reconciler.adapters.git import LocalRepository
 from reconciler.apply.applier import Applier, ApplyResult
+from reconciler.apply.closing import close_pacer_for, with_close_queue
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.apply.writeback import WritebackCommit, commit_account_ids, write_account_id
 from reconciler.commands.audit_trail import open_audit, run_info
@@ -84,6 +86,8 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
     plan = checked_plan(saved, show_path(plan_file), desired, live)
+    pacer = close_pacer_for(client, desired, live, plan.changes, clock.now())
+    plan = with_close_queue(plan, pacer)  # which closes start now, and how long the others wait
     ids = IdWriter(repo, desired)
     ids.catch_up(live)
     result = ApplyResult()
@@ -95,7 +99,8 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
             audit.reason = {"kind": "apply", "plan_file": show_path(plan_file) if plan_file else None}
             click.echo(render(plan, "text"), nl=False)
             confirm(plan, auto_approve)
-            result = Applier(OrganizationsWriter(client), live, audit, on_account_id=ids).run(plan)
+            applier = Applier(OrganizationsWriter(client), live, audit, on_account_id=ids, closes=pacer)
+            result = applier.run(plan)
     finally:
         # Even after a failure: ids of accounts that were created must reach git.
         writeback = commit_account_ids(LocalRepository(repo), repo) if commit and _is_git(repo) else None

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import click
 
+from reconciler import clock
 from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import GitHubClient
 from reconciler.apply.applier import Applier, ApplyResult
 from reconciler.apply.audit import AuditLog, RunInfo
+from reconciler.apply.closing import close_pacer_for
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.lease import holding_lease
@@ -81,7 +83,9 @@ def _run(repo: Path, base: str, audit_log: Path | None,
     env, port, sha, run = context
     planned = plan_repository(repo)
     audit = open_audit(repo, planned.desired, audit_log, run)
-    applier = Applier(OrganizationsWriter(planned.client), planned.live, audit, progress=StderrProgress())
+    pacer = close_pacer_for(planned.client, planned.desired, planned.live, planned.plan.changes, clock.now())
+    applier = Applier(OrganizationsWriter(planned.client), planned.live, audit, progress=StderrProgress(),
+                      closes=pacer)
     try:
         if planned.plan.empty:
             click.echo("No changes. AWS matches the repository.")

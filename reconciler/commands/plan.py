@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
+from reconciler import clock
 from reconciler.adapters.aws import AwsClient
+from reconciler.apply.closing import close_pacer_for, with_close_queue
 from reconciler.commands.progress import StderrProgress
 from reconciler.commands.publish import publish_plan
 from reconciler.errors import ExitCode, RepositoryError, show_path
@@ -60,7 +62,9 @@ def read_live(scope: ReadScope, client: AwsClient | None = None) -> tuple[Organi
 def plan_repository(repo: Path) -> Planned:
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
-    return Planned(desired, live, with_access_notes(make_plan(desired, live), live, client), client)
+    made = with_access_notes(make_plan(desired, live), live, client)
+    made = with_close_queue(made, close_pacer_for(client, desired, live, made.changes, clock.now()))
+    return Planned(desired, live, made, client)
 
 
 def with_access_notes(plan: Plan, live: Organization, client: AwsClient) -> Plan:

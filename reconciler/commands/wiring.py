@@ -20,13 +20,16 @@ from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.github import DriftGitHubClient
 from reconciler.apply.applier import Applier
 from reconciler.apply.audit import RunInfo
+from reconciler.apply.closing import close_pacer_for
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.lease import lease_if_free
 from reconciler.drift.applied import Baseline, baseline
 from reconciler.drift.attribution import attribution
 from reconciler.drift.detect import Drift, detect
-from reconciler.drift.files import account_files, import_files_for
+from reconciler.drift.files import account_files, import_files_for, lifecycle_files
+from reconciler.drift.lifecycle import pace_closes
+from reconciler.drift.lifecycle_run import LifecycleContext, run_lifecycle
 from reconciler.drift.read import read_live
 from reconciler.drift.remediate import Budget, Context, Files, applier_reverter
 from reconciler.drift.run import Report, run
@@ -34,6 +37,7 @@ from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
 from reconciler.errors import AwsError, GitError
 from reconciler.live.cloudtrail import denied, lookup_events
+from reconciler.live.spend import daily_spend
 from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan
@@ -97,12 +101,14 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
     events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
     live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
-    drifts = detect(desired, live, plan(desired, live))
+    planned = plan(desired, live)
+    pacer = close_pacer_for(client, desired, live, planned.changes, at) if act else None
+    drifts = tuple(pace_closes(detect(desired, live, planned), pacer))
     audit = open_audit(root, desired, None, wired.info, durable=act)
     audit.reasons = {d.address: _why(d, desired) for d in drifts}
     ctx = Context(
         github=github or _NoGitHub(), act=act,
-        revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit)),
+        revert=applier_reverter(lambda: Applier(OrganizationsWriter(client), live, audit, closes=pacer)),
         files_for=lambda d: _files(d, drifts, desired, root),
         who=lambda d: attribution(events(), _resource_id(d, live), identity),
         budget=Budget(desired.reconcile.max_pull_requests_per_run),
@@ -112,6 +118,11 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
+    lines, state.lifecycle = run_lifecycle(desired, live, state.lifecycle, at, LifecycleContext(
+        github=port, act=act, budget=ctx.budget, authors=wired.authors, checks_note=wired.checks_note,
+        files_for=lambda name, wanted: lifecycle_files(desired, root, name, wanted),
+        spend=lambda start, end: daily_spend(client, start, end)))
+    report.issues += lines
     if wired.held_back:  # the lease was taken: what this run left undone, the next run must find again
         state.deferred = [d.address for d in drifts if d.decision not in ("report", "skip")]
     if act:  # the run's figures, charted later from the same place as its changes

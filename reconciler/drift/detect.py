@@ -81,18 +81,36 @@ def _account_drift(change: Change, desired: Organization) -> Drift:
     name = account.name if account else None
     kind = _KIND_BY_ACTION[change.action]
     if change.action == "delete":
-        return Drift(change.address, "modified", "account", "skip", "the repository closes this "
-                     "account: that is apply's job, never a remediation", change=change, account=name)
+        # The applied commit closes it (the gate passed it, with guardrails.allow_account_close):
+        # a close CloseAccount's quotas held back is continued here, never started by drift.
+        return Drift(change.address, "modified", "account", "revert", "queued close: the applied "
+                     "commit closes this account", change=change, account=name)
     if change.action == "create":
         if account is not None and account.account_id:
             return Drift(change.address, "missing", "account", "report", f"account {account.account_id} "
                          "is gone from the organization", change=change, account=name)
         return Drift(change.address, kind, "account", "skip", "not created yet: apply creates accounts",
                      change=change, account=name)
+    lifecycle = _lifecycle_move(change, account, desired)
+    if lifecycle is not None:
+        return Drift(change.address, kind, "account", "revert", lifecycle, change=change, account=name)
     level = account.automation_level if account else "manual"
     decision: Decision = {"full": "revert", "assisted": "pull_request"}.get(level, "report")  # type: ignore[assignment]
     return Drift(change.address, kind, "account", decision, f"automation_level {level}",
                  change=change, account=name)
+
+
+def _lifecycle_move(change: Change, account: Account | None, desired: Organization) -> str | None:
+    """Why an account's move is the lifecycle's, whatever its automation_level: into quarantine
+    while retiring, or back to its OU when the retirement was cancelled."""
+    quarantine = desired.lifecycle.quarantine_ou
+    if account is None or quarantine is None or "ou" not in change.changed or change.before is None:
+        return None
+    if account.lifecycle_state == "retiring":
+        return f"retiring: moved to the quarantine OU {quarantine}"
+    if change.before.get("ou") == quarantine and account.lifecycle_state == "active":
+        return f"retirement cancelled: back from the quarantine OU to {account.ou}"
+    return None
 
 
 def _from_unmanaged(item: Unmanaged, desired: Organization) -> Drift | None:

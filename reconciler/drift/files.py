@@ -70,6 +70,16 @@ def account_files(drift: Drift, desired: Organization, root: Path) -> Files:
     return files
 
 
+def lifecycle_files(desired: Organization, root: Path, name: str, state: str) -> Files:
+    """The account file with `lifecycle_state` set: a lifecycle transition's pull request."""
+    account = desired.account(name)
+    if account is None or account.source is None:
+        raise RepositoryError(f"account.{name}: no account file in the repository to update")
+    data = _load(root, account.source.path)
+    data["lifecycle_state"] = state
+    return {account.source.path: _dump(data)}
+
+
 def _retarget(desired: Organization, root: Path, old: str, new: str) -> Files:
     files: Files = {}
     for policy in desired.policies:

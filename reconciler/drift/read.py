@@ -24,6 +24,7 @@ from reconciler.live.read import read_organization
 from reconciler.live.reread import read_accounts, read_policies
 from reconciler.live.scope import expecting
 from reconciler.model import Organization
+from reconciler.plan.lifecycle import with_quarantine
 
 
 def read_live(client: AwsCalls, desired: Organization, state: State, incremental: bool,
@@ -107,7 +108,9 @@ def _open_policy_names(open_addresses: Iterable[str]) -> set[str]:
 def _baseline(desired: Organization, state: State, states: Mapping[str, str]) -> Organization:
     """The organization as the repository says, with the ids the last full scan saw and each
     account's State as AWS last answered it (that scan, or a re-read since). An account the
-    scan did not find in the organization is left out, as the full scan leaves it out."""
+    scan did not find in the organization is left out, as the full scan leaves it out. Retiring
+    accounts are where the planner puts them: in the quarantine OU."""
+    desired = with_quarantine(desired)
     ous = state.ids.get("ous", {})
     policies = state.ids.get("policies", {})
     return dataclasses.replace(

@@ -12,6 +12,8 @@ module holds the document and its pure transitions; reading and writing it is th
 - ids: AWS ids from the last full scan, and every account's AWS State (`ids["accounts"]`, kept as
   {state: "id id ..."}: about 13 bytes an account, 130 kB for 10,000), updated by the incremental
   path's re-reads. A state without `ids["accounts"]` (written before it existed) gets a full scan.
+- lifecycle: when each account was first seen (what `lease: {days}` counts from), when each
+  retiring account's grace period started, and the last Cost Explorer read (docs/lifecycle.md).
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class State:
     ids: dict[str, Any] = field(default_factory=dict)
     # Drift whose pull request the last run deferred (reconcile.max_pull_requests_per_run).
     deferred: list[str] = field(default_factory=list)
+    # Account lifecycle (reconciler.drift.lifecycle.Book): first sightings, grace starts, spend.
+    lifecycle: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -61,7 +65,7 @@ class State:
             "open": {a: vars(o) for a, o in sorted(self.open.items())},
             "failures": {a: vars(f) for a, f in sorted(self.failures.items())},
             "ttr": self.ttr, "repository": self.repository, "ids": self.ids,
-            "deferred": sorted(self.deferred),
+            "deferred": sorted(self.deferred), "lifecycle": self.lifecycle,
         }
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -79,6 +83,7 @@ class State:
                 failures={a: Failure(**f) for a, f in data.get("failures", {}).items()},
                 ttr=[float(t) for t in data.get("ttr", [])], repository=data.get("repository"),
                 ids=dict(data.get("ids", {})), deferred=[str(a) for a in data.get("deferred", [])],
+                lifecycle=dict(data.get("lifecycle", {})),
             )
         except (ValueError, TypeError):
             return cls()

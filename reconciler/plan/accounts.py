@@ -128,6 +128,11 @@ def _close(want: Account, have: Account, desired: Organization, is_management: b
             f"account {want.name!r} is the management account, which is never closed: "
             "set its lifecycle_state back to active"
         )
+    if want.protected:
+        raise GuardrailError(
+            f"account {want.name!r} is protected: true, which is never closed: set its "
+            "lifecycle_state back to active, or remove protected in a reviewed change first"
+        )
     if not desired.guardrails.allow_account_close:
         raise GuardrailError(
             f"account {want.name!r} has lifecycle_state: closed, but closing accounts is not allowed: "

@@ -28,6 +28,7 @@ from reconciler.plan.checks import check_destructive, check_per_target, check_st
 from reconciler.plan.effective_diff import effective_notes
 from reconciler.plan.file import PlanFileError, plan_from_json, plan_to_json
 from reconciler.plan.fingerprint import fingerprint
+from reconciler.plan.lifecycle import account_limit_note, with_quarantine
 from reconciler.plan.policies import (
     NewTargets,
     plan_policies,
@@ -44,6 +45,7 @@ def plan(desired: Organization, live: Organization) -> Plan:
             f"the repository describes the organization managed by {desired.management_account_id}, "
             f"but AWS answers for {live.management_account_id}: check the credentials or the repository"
         )
+    desired = with_quarantine(desired)
     check_structure(desired)
     matching = match_accounts(desired, live)
     space = TargetSpace.of(matching)
@@ -64,7 +66,8 @@ def plan(desired: Organization, live: Organization) -> Plan:
     return Plan(
         changes=tuple(changes),
         unmanaged=tuple(sorted(_unmanaged(desired, live, matching, space), key=lambda u: u.address)),
-        notes=(*matching.notes, *notes),
+        notes=(*matching.notes, *notes,
+               *filter(None, [account_limit_note(desired, live, len(matching.to_create))])),
         effective=tuple(effective_notes(desired, live, space, changes)),
         repository_fingerprint=fingerprint(desired),
         live_fingerprint=fingerprint(live),

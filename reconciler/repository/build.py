@@ -9,7 +9,14 @@ from yaml.nodes import MappingNode
 from reconciler import model
 from reconciler.repository.parse import Parsed, locate
 from reconciler.repository.policy_rules import policy_type
-from reconciler.repository.rules import RepositoryFiles, account_metadata, full_tags, ou_entries
+from reconciler.repository.rules import (
+    RepositoryFiles,
+    account_metadata,
+    full_tags,
+    lease_of,
+    lifecycle_settings,
+    ou_entries,
+)
 
 # Model field names that differ from the YAML keys; field_sources holds both spellings.
 _ALIASES = {"account_name": "name", "tags": "extra_tags"}
@@ -33,6 +40,7 @@ def build_organization(files: RepositoryFiles) -> model.Organization:
         reconcile=model.ReconcileSettings(**org.get("reconcile", {})),
         guardrails=model.Guardrails(**org.get("guardrails", {})),
         quotas=model.Quotas(**org.get("quotas", {})),
+        lifecycle=lifecycle_settings(org.get("lifecycle", {})),
         audit_uri=org.get("audit", {}).get("uri"),
         source=model.Source(files.organization.path),
     )
@@ -66,6 +74,8 @@ def _account(parsed: Parsed) -> model.Account:
         tags=full_tags(data),
         source=model.Source(parsed.path),
         field_sources=_field_sources(parsed),
+        lease=lease_of(data.get("lease")),
+        protected=bool(data.get("protected", False)),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, TypedDict
 
 from reconciler import model
@@ -52,6 +53,7 @@ def check_rules(files: RepositoryFiles) -> list[Problem]:
     if files.organization is not None:
         problems += _check_ous(files.organization)
     problems += _check_accounts(files)
+    problems += _check_lifecycle(files)
     problems += check_policies(
         files.organization, files.policies, files.valid_accounts(), files.account_names()
     )
@@ -256,3 +258,68 @@ def account_metadata(data: dict[str, Any]) -> AccountMetadata:
 
 def full_tags(data: dict[str, Any]) -> dict[str, str]:
     return model.account_tags(**account_metadata(data), extra_tags=data.get("tags", {}))
+
+
+def lease_expiry(value: object) -> date | None:
+    """`lease.expires` as a date: YAML reads `2027-01-31` as one; quoted text in that form also
+    counts. None for anything else (E271)."""
+    if isinstance(value, datetime):
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+        except ValueError:
+            return None
+    return None
+
+
+def lease_of(value: Any) -> model.Lease | None:
+    if not isinstance(value, dict):
+        return None
+    return model.Lease(expires=lease_expiry(value.get("expires")), days=value.get("days"))
+
+
+def lifecycle_settings(data: dict[str, Any]) -> model.LifecycleSettings:
+    values = dict(data)
+    values["auto_merge"] = frozenset(values.get("auto_merge", ()))
+    for key in ("inactive_below_usd", "flag_below_monthly_usd"):
+        if values.get(key) is not None:
+            values[key] = float(values[key])
+    return model.LifecycleSettings(**values)
+
+
+def _check_lifecycle(files: RepositoryFiles) -> list[Problem]:
+    """E271-E275: leases, protection and the lifecycle block (docs/lifecycle.md)."""
+    problems: list[Problem] = []
+    for account in files.valid_accounts():
+        data = account.data
+        lease = data.get("lease")
+        if isinstance(lease, dict) and "expires" in lease and lease_expiry(lease["expires"]) is None:
+            problems.append(account.problem(
+                "E291", f"lease.expires {show(str(lease['expires']))} is not a date: write the lease's "
+                "last day as YYYY-MM-DD, e.g. 2027-01-31", "lease", "expires"))
+        if data.get("protected") is True and data["lifecycle_state"] in ("retiring", "closed"):
+            problems.append(account.problem(
+                "E294", "the account is protected: true, so it is never retired or closed; set "
+                "lifecycle_state: active, or remove protected (in its own reviewed change) first",
+                "lifecycle_state"))
+    org = files.organization
+    if org is None:
+        return problems
+    settings = org.data.get("lifecycle", {})
+    quarantine = settings.get("quarantine_ou")
+    if quarantine is not None and quarantine not in {p for _, p, _ in ou_entries(org.data)}:
+        problems.append(org.problem(
+            "E292", f"lifecycle.quarantine_ou {show(quarantine)} is not declared in "
+            "organizational_units; add it there or name an OU that is", "lifecycle", "quarantine_ou"))
+    if settings.get("quarantine_scp") and quarantine is None:
+        problems.append(org.problem(
+            "E293", "lifecycle.quarantine_scp needs lifecycle.quarantine_ou: name the OU the deny-all "
+            "SCP is attached to", "lifecycle", "quarantine_scp"))
+    elif settings.get("quarantine_scp") and model.SCP not in org.data.get("policy_types", []):
+        problems.append(org.problem(
+            "E295", "lifecycle.quarantine_scp needs SERVICE_CONTROL_POLICY in policy_types: add it there",
+            "lifecycle", "quarantine_scp"))
+    return problems

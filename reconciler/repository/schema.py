@@ -166,7 +166,8 @@ def _describe(error: ValidationError, where: str, node: Node | None) -> tuple[st
     if kind in ("minLength", "maxLength", "minItems", "maxItems", "maxProperties", "minProperties"):
         bound = "at most" if kind.startswith("max") else "at least"
         unit = "characters" if kind.endswith("Length") else "entries"
-        return "E106", f"{subject} must have {bound} {error.validator_value} {unit}"
+        tail = f": {hint}" if hint else ""
+        return "E106", f"{subject} must have {bound} {error.validator_value} {unit}{tail}"
     if kind == "uniqueItems":
         return "E107", f"{subject} lists the same value more than once; remove the repeat"
     if kind in ("minimum", "maximum"):
