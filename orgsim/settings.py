@@ -36,6 +36,10 @@ class Settings:
     # the Tagging API's index lags: GetResources answers tags changed (TagResource, UntagResource)
     # within this many seconds as they were before the change
     tag_index_lag_seconds: float = 0.0
+    # EnableRegion / DisableRegion stay ENABLING / DISABLING this long (AWS: minutes)
+    region_opt_seconds: float = 1.0
+    # CreateAccountAssignment stays IN_PROGRESS this long
+    assignment_seconds: float = 0.5
 
     def closing_seconds(self) -> float:
         if self.close_account_seconds is None:
@@ -79,4 +83,6 @@ _TYPES: dict[str, type] = {
     "rates": dict,
     "page_size": int,
     "tag_index_lag_seconds": float,
+    "region_opt_seconds": float,
+    "assignment_seconds": float,
 }
