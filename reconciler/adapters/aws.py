@@ -79,8 +79,11 @@ class AwsClient:
             # (Organizations User Guide, "Logging API calls with AWS CloudTrail"), whatever AWS_REGION says.
             # The Tagging API indexes Organizations resources in that Region only, likewise.
             home = organizations_region(region)
+            # Budgets is global (us-east-1); Identity Center answers in the Region its instance
+            # lives in, which AWS_REGION names (docs/apply.md, "Account baselines").
             regions = {"organizations": region, "account": region, "cloudtrail": home,
-                       "resourcegroupstaggingapi": home}
+                       "resourcegroupstaggingapi": home, "budgets": home, "sso-admin": region,
+                       "identitystore": region}
             self._clients = {
                 name: session.client(name, region_name=where, config=config)  # type: ignore[call-overload]
                 for name, where in regions.items()
@@ -100,7 +103,7 @@ class AwsClient:
         method = self._methods.get((service, operation))
         if method is None:  # botocore builds its methods once; spell the name once per operation too
             method = self._methods[(service, operation)] = getattr(self._clients[service], _snake(operation))
-        self.limiter.acquire(operation)
+        self.limiter.acquire(operation, service)
         self.calls[operation] += 1
         try:
             response: Response = method(**params)
@@ -116,12 +119,14 @@ class AwsClient:
             self._maybe_crash()
         return response
 
-    def pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
-        """Every item under `key` across all pages, one paced call per page."""
-        if operation != "ListTagsForResource":
+    def pages(self, operation: str, key: str, service: str = "organizations",
+              **params: Any) -> Iterator[dict[str, Any]]:
+        """Every item under `key` across all pages, one paced call per page. Organizations' pages
+        are asked at their largest, 20; other services' callers give MaxResults themselves."""
+        if operation != "ListTagsForResource" and service == "organizations":
             params.setdefault("MaxResults", PAGE_SIZE)
         while True:
-            response = self.call(operation, **params)
+            response = self.call(operation, service=service, **params)
             yield from response.get(key, [])
             token = response.get("NextToken")
             if not token:

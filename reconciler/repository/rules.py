@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 
 from reconciler import model
 from reconciler.errors import show
+from reconciler.repository.baselines import check_baselines
 from reconciler.repository.parse import Parsed
 from reconciler.repository.policy_rules import check_policies, file_name_rule
 from reconciler.repository.problems import Problem
@@ -54,6 +55,7 @@ def check_rules(files: RepositoryFiles) -> list[Problem]:
     problems += check_policies(
         files.organization, files.policies, files.valid_accounts(), files.account_names()
     )
+    problems += check_baselines(files.organization, files.valid_accounts())
     return problems
 
 
