@@ -189,3 +189,16 @@ def test_update_budget_changes_the_limit_and_keeps_notifications(orgsim: OrgSim)
     assert listed["Subscribers"] == [subscriber]
     missing = _budget("1", member) | {"BudgetName": "nope"}
     assert _code(budgets.update_budget, AccountId=MANAGEMENT, NewBudget=missing) == "NotFoundException"
+
+
+def test_orgsims_regions_are_botocores_and_the_default_ones_predate_the_opt_in_rule() -> None:
+    """orgsim knows every Region of botocore's aws partition; its enabled-by-default ones are the
+    reconciler's non-opt-in ones (both from "Enable or disable AWS Regions in your account")."""
+    import botocore.session
+
+    from orgsim import regions
+    from reconciler.repository.baselines import REGIONS
+
+    partitions = botocore.session.get_session().get_data("endpoints")["partitions"]
+    assert set(regions.ALL_REGIONS) == set(next(p for p in partitions if p["partition"] == "aws")["regions"])
+    assert regions.DEFAULT_REGIONS == {r for r, opt_in in REGIONS.items() if not opt_in}
