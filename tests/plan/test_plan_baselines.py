@@ -8,25 +8,19 @@ from dataclasses import replace
 import pytest
 from plan_builders import MGMT_ID, acct
 
+from reconciler import model
 from reconciler.errors import RepositoryError
-from reconciler.model import (
-    Access,
-    AccountBudget,
-    Baseline,
-    BudgetAlert,
-    Contact,
-    IdentityCenter,
-    Organization,
-    Source,
-)
+from reconciler.model import Access, Baseline, Organization
 from reconciler.plan.planner import plan
 
-SEC = Contact("Sec", "Lead", "sec@example.com", "+1 555 0100")
+SEC = model.Contact("Sec", "Lead", "sec@example.com", "+1 555 0100")
 ADMINS = Access("GROUP", "admins", "Admin")
 ALICE = Access("USER", "alice", "ReadOnly")
-BUDGET = AccountBudget(500.0, frozenset({BudgetAlert("ACTUAL", 80.0)}), frozenset({"finops@example.com"}))
-CENTER = IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1",
-                        {"group:admins": "g-1", "user:alice": "u-1"}, {"Admin": "ps-1", "ReadOnly": "ps-2"})
+BUDGET = model.AccountBudget(500.0, frozenset({model.BudgetAlert("ACTUAL", 80.0)}),
+                             frozenset({"finops@example.com"}))
+CENTER = model.IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1",
+                              {"group:admins": "g-1", "user:alice": "u-1"},
+                              {"Admin": "ps-1", "ReadOnly": "ps-2"})
 WANT = Baseline(contacts={"SECURITY": SEC}, regions=frozenset({"ap-east-1"}),
                 access=frozenset({ADMINS}), budget=BUDGET)
 
@@ -83,8 +77,9 @@ def test_unknown_identity_center_names_are_one_error_with_their_places() -> None
     unknown = {Access("GROUP", "nobody", "Admin"), Access("USER", "alice", "Nope")}
     want = replace(WANT, access=frozenset(unknown))
     desired, live = _orgs(want, Baseline())
-    desired = replace(desired, identity_names={"group:nobody": Source("organization.yaml", 12, 18),
-                                               "permission_set:Nope": Source("organization.yaml", 15, 27)})
+    at = {"group:nobody": model.Source("organization.yaml", 12, 18),
+          "permission_set:Nope": model.Source("organization.yaml", 15, 27)}
+    desired = replace(desired, identity_names=at)
     with pytest.raises(RepositoryError) as caught:
         plan(desired, live)
     message = str(caught.value)
