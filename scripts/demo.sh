@@ -77,14 +77,9 @@ reconciler plan --repo "$repo" --detailed-exitcode | tail -n 1
 step "IAM Identity Center has the groups and permission sets organization.yaml's baselines name"
 python - <<'PY'
 import boto3
-sso, store = boto3.client("sso-admin"), boto3.client("identitystore")
-instance = sso.list_instances()["Instances"][0]
-for name in ("AdministratorAccess", "PowerUserAccess"):
-    sso.create_permission_set(Name=name, InstanceArn=instance["InstanceArn"])
-for name in ("platform-admins", "developers"):
-    store.create_group(IdentityStoreId=instance["IdentityStoreId"], DisplayName=name)
-# Contacts and Regions of member accounts need trusted access for the Account Management API.
-boto3.client("organizations").enable_aws_service_access(ServicePrincipal="account.amazonaws.com")
+from orgsim.testing import seed_identity_center
+# also turns on trusted access for the Account Management API, which contacts and Regions need
+seed_identity_center(boto3.client, ["AdministratorAccess", "PowerUserAccess"], ["platform-admins", "developers"])
 print("permission sets AdministratorAccess, PowerUserAccess; groups platform-admins, developers")
 PY
 

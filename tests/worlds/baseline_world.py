@@ -29,17 +29,7 @@ def identity_center(sim: OrgSim) -> dict[str, str]:
     """Creates the groups and permission sets the sample's baselines name, and turns on trusted
     access for Account Management; returns the instance ARN, the store id and the ids by name."""
     sim.configure(region_opt_seconds=0.2, assignment_seconds=0.1)  # quick, still asynchronous
-    sso, store = sim.client("sso-admin"), sim.client("identitystore")
-    instance = sso.list_instances()["Instances"][0]
-    found = {"instance": instance["InstanceArn"], "store": instance["IdentityStoreId"]}
-    for name in PERMISSION_SETS:
-        created = sso.create_permission_set(Name=name, InstanceArn=instance["InstanceArn"])
-        found[name] = created["PermissionSet"]["PermissionSetArn"]
-    for name in GROUPS:
-        group = store.create_group(IdentityStoreId=instance["IdentityStoreId"], DisplayName=name)
-        found[name] = group["GroupId"]
-    sim.client().enable_aws_service_access(ServicePrincipal="account.amazonaws.com")
-    return found
+    return sim.seed_identity_center(list(PERMISSION_SETS), list(GROUPS))
 
 
 def add_team_account(repo: Path, name: str = "payments-dev", level: str = "full") -> None:
