@@ -7,7 +7,11 @@
 
 Contacts and Regions are created and updated, never deleted (a contact the repository stops
 setting, or a Region it stops asking for, is left as it is: disabling a Region cuts off what runs
-in it). Access and the budget are deleted too when the repository no longer gives them. Accounts
+in it). A budget (named baseline-<account id>: the reconciler's own) is deleted when no baseline
+gives the account one. An Identity Center assignment is deleted only on an account whose baseline
+gives access, and only for a group or user and permission set the repository names: an account
+without access in its baseline keeps whatever assignments it has. Deletes count against
+guardrails.max_destructive_changes like every other. Accounts
 that do not exist yet get every item of their baseline, applied right after they are created.
 Identity Center names that AWS does not know are refused here, before any change, in one error.
 """
@@ -78,8 +82,12 @@ def _account_changes(name: str, account_id: str | None, want: Baseline, have: Ba
                 for r in sorted(want.regions - have.regions)]
     changes += [Change(_access_address(name, a), "baseline", "create", after={**base, **_access(a)})
                 for a in sorted(want.access - have.access)]
+    # Only an account whose baseline gives access has its access managed: there, an assignment of a
+    # group or user and permission set the repository names, that no baseline gives, is removed.
+    # Elsewhere (an account without access in its baseline) assignments are left as they are.
+    removed = sorted(have.access - want.access) if want.access else []
     changes += [Change(_access_address(name, a), "baseline", "delete", before={**base, **_access(a)})
-                for a in sorted(have.access - want.access)]
+                for a in removed]
     budget = _budget_change(name, base, want.budget, have.budget)
     return changes + ([budget] if budget else [])
 

@@ -66,6 +66,12 @@ def test_changed_contact_and_budget_are_updates_naming_what_differs() -> None:
     assert changes["baseline.dev.budget"].changed == ("limit_usd",)
 
 
+def test_an_account_without_access_in_its_baseline_keeps_its_assignments() -> None:
+    have = replace(WANT, access=frozenset({ADMINS, ALICE}))
+    want = replace(WANT, access=frozenset())
+    assert _addresses(*_orgs(want, have)) == {}
+
+
 def test_access_and_budget_the_repository_no_longer_gives_are_deleted_contacts_and_regions_stay() -> None:
     have = replace(WANT, access=frozenset({ADMINS, ALICE}))
     want = Baseline(contacts={}, regions=frozenset(), access=frozenset({ADMINS}), budget=None)
