@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from orgsim import regions
 from orgsim.backend import find_account, org_backend
 from orgsim.errors import AwsError
 
@@ -36,8 +37,8 @@ def _account(management_account_id: str, params: dict[str, Any]) -> Any:
     return account
 
 
-def _check_caller(management_account_id: str, params: dict[str, Any]) -> None:
-    """PutAccountName with AccountId: trusted access on, and never the caller's own id."""
+def _check_caller(management_account_id: str, params: dict[str, Any], operation: str) -> None:
+    """An operation with AccountId: trusted access on, and never the caller's own id."""
     account_id = params.get("AccountId")
     if not account_id:
         return
@@ -46,13 +47,26 @@ def _check_caller(management_account_id: str, params: dict[str, Any]) -> None:
     if account_id == management_account_id or not trusted:
         raise AwsError("AccessDeniedException",
                        f"User: arn:aws:iam::{management_account_id}:root is not authorized to perform: "
-                       "account:PutAccountName", status=403)
+                       f"account:{operation}", status=403)
 
 
-def handle(operation: str, management_account_id: str, params: dict[str, Any]) -> dict[str, Any]:
-    if operation == "PutAccountName":
-        _check_caller(management_account_id, params)
+def check_member(operation: str, management_account_id: str, params: dict[str, Any]) -> None:
+    """The alternate-contact calls (served by moto) with an AccountId: trusted access on, not the
+    caller's own id, and an account of the organization (API Reference, PutAlternateContact,
+    AccountId)."""
+    if params.get("AccountId"):
+        _check_caller(management_account_id, params, operation)
+        _account(management_account_id, params)
+
+
+def handle(operation: str, management_account_id: str, params: dict[str, Any],
+           opt_ins: regions.Regions | None = None, region_seconds: float = 0.0) -> dict[str, Any]:
+    if operation == "PutAccountName" or operation in regions.PATHS.values():
+        _check_caller(management_account_id, params, operation)
     account = _account(management_account_id, params)
+    if operation in regions.PATHS.values():
+        assert opt_ins is not None
+        return regions.handle(opt_ins, operation, str(account.id), params, region_seconds)
     if operation == "PutAccountName":
         name = params.get("AccountName")
         if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME:

@@ -10,7 +10,12 @@ from urllib.parse import parse_qs
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
 # SigV4's credential scope: Credential=<key>/<date>/<region>/<service>/aws4_request
 _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/[^/]+/([^/]+)/")
-ACCOUNT_PATHS = {"/putAccountName": "PutAccountName", "/getAccountInformation": "GetAccountInformation"}
+ACCOUNT_PATHS = {"/putAccountName": "PutAccountName", "/getAccountInformation": "GetAccountInformation",
+                 "/enableRegion": "EnableRegion", "/disableRegion": "DisableRegion",
+                 "/getRegionOptStatus": "GetRegionOptStatus", "/listRegions": "ListRegions"}
+# Account Management calls moto serves itself; orgsim names them and checks their AccountId.
+CONTACT_PATHS = {"/putAlternateContact": "PutAlternateContact", "/getAlternateContact": "GetAlternateContact",
+                 "/deleteAlternateContact": "DeleteAlternateContact"}
 
 
 def operation_name(headers: dict[str, str], query: str, body: bytes, path: str = "") -> str:
@@ -26,6 +31,8 @@ def operation_name(headers: dict[str, str], query: str, body: bytes, path: str =
             return action[0]
     if path in ACCOUNT_PATHS:
         return ACCOUNT_PATHS[path]
+    if path in CONTACT_PATHS:
+        return CONTACT_PATHS[path]
     return "Unknown"
 
 

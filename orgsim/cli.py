@@ -32,6 +32,10 @@ def parser() -> argparse.ArgumentParser:
                        help="default: the same as --create-account-seconds")
     serve.add_argument("--policy-type-seconds", type=float, default=1.0,
                        help="how long EnablePolicyType/DisablePolicyType stay PENDING_*")
+    serve.add_argument("--region-opt-seconds", type=float, default=1.0,
+                       help="how long EnableRegion/DisableRegion stay ENABLING/DISABLING")
+    serve.add_argument("--assignment-seconds", type=float, default=0.5,
+                       help="how long CreateAccountAssignment stays IN_PROGRESS")
     serve.add_argument("--management-account-id", type=_account_id, default=MANAGEMENT_ACCOUNT_ID)
     serve.add_argument("--account-limit", type=int, default=1000)
     return root
@@ -46,8 +50,11 @@ def main(argv: list[str] | None = None) -> None:
         policy_type_seconds=args.policy_type_seconds,
         management_account_id=args.management_account_id,
         account_limit=args.account_limit,
+        region_opt_seconds=args.region_opt_seconds,
+        assignment_seconds=args.assignment_seconds,
     )
-    if min(args.create_account_seconds, args.close_account_seconds or 0, args.policy_type_seconds) < 0:
+    if min(args.create_account_seconds, args.close_account_seconds or 0, args.policy_type_seconds,
+           args.region_opt_seconds, args.assignment_seconds) < 0:
         raise SystemExit("orgsim: delays cannot be negative")
     from orgsim.server import serve
 

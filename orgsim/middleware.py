@@ -10,9 +10,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from orgsim import account_api, control
+from orgsim import account_api, budgets, control, identity_center
 from orgsim.backend import find_taggable, org_backend
-from orgsim.calls import ACCOUNT_PATHS, access_key_id, operation_name, signing_region
+from orgsim.calls import ACCOUNT_PATHS, CONTACT_PATHS, access_key_id, operation_name, signing_region
 from orgsim.errors import JSON_CONTENT_TYPE, AwsError, service_error, too_many_requests
 from orgsim.sim import Sim
 from orgsim.tagging import get_resources
@@ -53,6 +53,8 @@ class OrgSimMiddleware:
         target = headers.get("x-amz-target", "")
         account_api_call = (operation in ACCOUNT_PATHS.values()
                             and "/account/aws4_request" in headers.get("authorization", ""))
+        if self._identity_center_throttled(target):
+            return _error(start_response, identity_center.throttled())
         if self._throttled(operation, target, account_api_call):
             if target == GET_RESOURCES:  # the Tagging API's own throttling error (botocore's model)
                 return _error(start_response, AwsError("ThrottledException", "Rate exceeded"))
@@ -69,6 +71,14 @@ class OrgSimMiddleware:
                 return _json(start_response, self._get_resources(_params(body), signing_region(headers)))
             if target == COST_AND_USAGE:
                 return _json(start_response, self.sim.spend.cost_and_usage(_params(body)))
+            signed_for = headers.get("authorization", "")
+            if operation in CONTACT_PATHS.values() and "/account/aws4_request" in signed_for:
+                self._check_contact(operation, body)
+            if target.startswith(identity_center.SSO_ADMIN) and self.sim.assignments.handles(operation):
+                return _json(start_response, self._assignments(operation, body, headers))
+            if target.startswith(budgets.TARGET) and operation in budgets.OPERATIONS:
+                with self.sim.lock:
+                    return _json(start_response, budgets.handle(operation, _params(body)))
         except AwsError as error:
             return _error(start_response, error)
         return self.app(environ, start_response)
@@ -80,6 +90,25 @@ class OrgSimMiddleware:
                 or target == GET_RESOURCES):
             return False
         return not self.sim.throttle.allow(operation, self.sim.settings.rates)
+
+    def _check_contact(self, operation: str, body: bytes) -> None:
+        with self.sim.lock:
+            account_api.check_member(operation, self.sim.settings.management_account_id, _params(body))
+
+    def _identity_center_throttled(self, target: str) -> bool:
+        """Identity Center's APIs share one throttle (orgsim.identity_center)."""
+        if not self.sim.settings.throttle or not target.startswith(
+                (identity_center.SSO_ADMIN, identity_center.IDENTITY_STORE)):
+            return False
+        shared = identity_center.SHARED_BUCKET
+        rates = {shared: list(identity_center.RATE), **self.sim.settings.rates}
+        return not self.sim.throttle.allow(shared, rates)
+
+    def _assignments(self, operation: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+        settings = self.sim.settings
+        with self.sim.lock:
+            return self.sim.assignments.handle(operation, _params(body), settings.management_account_id,
+                                               signing_region(headers), settings.assignment_seconds)
 
     def _organizations(self, environ: dict[str, Any], start_response: StartResponse, operation: str,
                        body: bytes, headers: dict[str, str]) -> Iterable[bytes]:
@@ -132,7 +161,8 @@ class OrgSimMiddleware:
         agent = headers.get("user-agent", "")
         with self.sim.lock:
             try:
-                result = account_api.handle(operation, self.sim.settings.management_account_id, params)
+                result = account_api.handle(operation, self.sim.settings.management_account_id, params,
+                                            self.sim.regions, self.sim.settings.region_opt_seconds)
             except AwsError as error:
                 self.sim.trail.record(operation, params, {}, identity, error, account_api.SOURCE, agent)
                 raise

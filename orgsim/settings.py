@@ -43,6 +43,10 @@ class Settings:
     # happened ("typically ... within an average of about 5 minutes of an API call. This time is
     # not guaranteed", CloudTrail User Guide, "Getting and viewing your CloudTrail log files")
     cloudtrail_delivery_seconds: float = 0.0
+    # EnableRegion / DisableRegion stay ENABLING / DISABLING this long (AWS: minutes)
+    region_opt_seconds: float = 1.0
+    # CreateAccountAssignment stays IN_PROGRESS this long
+    assignment_seconds: float = 0.5
 
     def closing_seconds(self) -> float:
         if self.close_account_seconds is None:
@@ -88,4 +92,6 @@ _TYPES: dict[str, type] = {
     "page_size": int,
     "tag_index_lag_seconds": float,
     "cloudtrail_delivery_seconds": float,
+    "region_opt_seconds": float,
+    "assignment_seconds": float,
 }

@@ -11,8 +11,10 @@ from orgsim.backend import bootstrap
 from orgsim.calls import CallCounter
 from orgsim.faults import FaultBook
 from orgsim.identity import Caller, caller
+from orgsim.identity_center import Assignments
 from orgsim.lifecycle import Lifecycle
 from orgsim.organizations import Organizations
+from orgsim.regions import Regions
 from orgsim.settings import Settings
 from orgsim.spend import SpendTable
 from orgsim.tagging import TagIndex
@@ -34,6 +36,8 @@ class Sim:
         self.trail = Trail(settings.management_account_id)
         self.spend = SpendTable()
         self.tag_index = TagIndex()
+        self.regions = Regions()
+        self.assignments = Assignments()
         self.organizations = Organizations(settings, self.lifecycle, self.faults)
         self.reset(state=True)
 
@@ -54,6 +58,8 @@ class Sim:
             self.trail.reset()
             self.spend.reset()
             self.tag_index.reset()
+            self.regions.reset()
+            self.assignments.reset()
             clock.reset()
 
     def identity(self, access_key: str) -> Caller:

@@ -101,6 +101,11 @@ class OrgSim:
     def seed_spend(self, rows: list[dict[str, Any]], replace: bool = True) -> None:
         self._control("POST", "spend", {"rows": rows, "replace": replace})
 
+    def seed_identity_center(self, permission_sets: list[str], groups: list[str]) -> dict[str, str]:
+        """Creates permission sets and groups in the simulator's IAM Identity Center (Region REGION)
+        and turns on trusted access for Account Management; see `seed_identity_center`."""
+        return seed_identity_center(self.client, permission_sets, groups)
+
     def env(self) -> dict[str, str]:
         """Variables that point boto3 at the simulator. The config and credentials files point at
         the null device so no real profile of the machine is read; also unset the variables in
@@ -122,6 +127,22 @@ class OrgSim:
             aws_access_key_id=access_key_id or ACCESS_KEY_ID,
             aws_secret_access_key=SECRET_ACCESS_KEY, region_name=REGION,
         ).client(service, endpoint_url=self.url, config=Config(**config) if config else None)
+
+
+def seed_identity_center(client: Any, permission_sets: list[str], groups: list[str]) -> dict[str, str]:
+    """Creates permission sets and groups in IAM Identity Center and turns on trusted access for the
+    Account Management API, which account baselines need; `client(service)` makes a boto3 client.
+    Returns the instance ARN ("instance"), the identity store id ("store") and each name's ARN or id."""
+    sso, store = client("sso-admin"), client("identitystore")
+    instance = sso.list_instances()["Instances"][0]
+    found = {"instance": str(instance["InstanceArn"]), "store": str(instance["IdentityStoreId"])}
+    for name in permission_sets:
+        created = sso.create_permission_set(Name=name, InstanceArn=found["instance"])
+        found[name] = str(created["PermissionSet"]["PermissionSetArn"])
+    for name in groups:
+        found[name] = str(store.create_group(IdentityStoreId=found["store"], DisplayName=name)["GroupId"])
+    client("organizations").enable_aws_service_access(ServicePrincipal="account.amazonaws.com")
+    return found
 
 
 def _first_line(stream: IO[str], timeout: float) -> str:

@@ -14,7 +14,10 @@ DEFAULT_WRITE = (2.0, 4.0)
 # Published: Account Management PutAccountName 1/s burst 1, GetAccountInformation 3/s burst 3.
 # Published: Resource Groups Tagging API GetResources 15 requests per second.
 PUBLISHED = {"LookupEvents": (2.0, 2.0), "PutAccountName": (1.0, 1.0), "GetAccountInformation": (3.0, 3.0),
-             "GetResources": (15.0, 15.0)}
+             "GetResources": (15.0, 15.0),
+             # Published (Quotas for AWS Account Management): per account.
+             "EnableRegion": (1.0, 1.0), "DisableRegion": (1.0, 1.0), "GetRegionOptStatus": (5.0, 5.0),
+             "ListRegions": (5.0, 5.0)}
 READ_PREFIXES = ("Describe", "List", "Get", "Lookup")
 
 

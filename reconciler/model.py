@@ -218,6 +218,13 @@ class Organization:
     quotas: Quotas = Quotas()
     lifecycle: LifecycleSettings = LifecycleSettings()
     audit_uri: str | None = None  # organization.yaml `audit.uri`: s3://bucket/prefix or a local path
+    # Account baselines: desired, by account name (each account's effective baseline, when it has
+    # one); live, by account id (what AWS has of the items the repository manages).
+    baselines: Mapping[str, Baseline] = field(default_factory=dict)
+    # Desired: where each Identity Center name is first written ("group:x", "user:y",
+    # "permission_set:z"). Live: what those names resolve to in Identity Center.
+    identity_names: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+    identity_center: IdentityCenter | None = field(default=None, compare=False)
     root_id: str | None = field(default=None, compare=False)
     source: Source | None = field(default=None, compare=False)
 
@@ -282,3 +289,63 @@ def metadata_from_tags(tags: Mapping[str, str]) -> dict[str, object]:
             extra[key] = value
     fields["extra_tags"] = extra
     return fields
+
+
+# Account baselines (docs/format.md, "Baselines"): what an account needs before a team can use it.
+CONTACT_TYPES: Final = ("BILLING", "OPERATIONS", "SECURITY")
+BUDGET_PREFIX: Final = "baseline-"  # the budget of account 123456789012 is baseline-123456789012
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True, order=True)
+class Access:
+    principal_type: str  # GROUP | USER
+    principal: str  # the group's display name or the user's user name
+    permission_set: str  # the permission set's name
+
+    @property
+    def principal_key(self) -> str:
+        """"group:<name>" or "user:<name>": how the repository names a principal."""
+        return f"{self.principal_type.lower()}:{self.principal}"
+
+
+@dataclass(frozen=True)
+class BudgetAlert:
+    kind: str  # ACTUAL | FORECASTED
+    threshold: float  # percent of the limit
+
+
+@dataclass(frozen=True)
+class AccountBudget:
+    limit_usd: float
+    alerts: frozenset[BudgetAlert] = frozenset()
+    subscribers: frozenset[str] = frozenset()  # email addresses and SNS topic ARNs
+
+
+@dataclass(frozen=True)
+class Baseline:
+    contacts: Mapping[str, Contact] = field(default_factory=dict)  # BILLING | OPERATIONS | SECURITY
+    regions: frozenset[str] = frozenset()  # opt-in Regions enabled (live: ENABLED or ENABLING)
+    access: frozenset[Access] = frozenset()
+    budget: AccountBudget | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.contacts or self.regions or self.access or self.budget)
+
+
+@dataclass(frozen=True)
+class IdentityCenter:
+    """The Identity Center instance and the repository's names resolved in it."""
+
+    instance_arn: str
+    identity_store_id: str
+    principals: Mapping[str, str] = field(default_factory=dict)  # "group:x" / "user:y" -> id
+    permission_sets: Mapping[str, str] = field(default_factory=dict)  # name -> ARN

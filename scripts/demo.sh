@@ -71,6 +71,84 @@ git -C "$repo" merge -q --ff-only "$branch" && git -C "$repo" log --oneline -1
 step "plan again: nothing to do"
 reconciler plan --repo "$repo" --detailed-exitcode | tail -n 1
 
+# The account factory (docs/apply.md, "Account baselines"): a team's request for a new account is
+# a pull request adding its file; the plan shows the account and its baseline; the merge's apply
+# creates, moves and tags it and gives it its contacts, Identity Center access and budget.
+step "IAM Identity Center has the groups and permission sets organization.yaml's baselines name"
+python - <<'PY'
+import boto3
+from orgsim.testing import seed_identity_center
+# also turns on trusted access for the Account Management API, which contacts and Regions need
+seed_identity_center(boto3.client, ["AdministratorAccess", "PowerUserAccess"], ["platform-admins", "developers"])
+print("permission sets AdministratorAccess, PowerUserAccess; groups platform-admins, developers")
+PY
+
+step "a team requests an account: the request's pull request adds accounts/payments-dev.yaml"
+git -C "$repo" checkout -q -b request/payments-dev
+cat >"$repo/accounts/payments-dev.yaml" <<'YAML'
+# yaml-language-server: $schema=../reconciler/repository/schemas/account.json
+account_name: payments-dev
+email: aws+payments-dev@example.com
+ou: Workloads                 # with environment development: the team-workload baseline
+environment: development
+workload_type: internal
+owner_team: payments
+cost_center: CC-30001
+automation_level: full
+lifecycle_state: requested
+baselines:
+  add: [asia-pacific]         # and ap-east-1 enabled
+YAML
+git -C "$repo" -c user.name=demo -c user.email=demo@example.com add accounts/payments-dev.yaml
+git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q -m "account request: payments-dev"
+cat "$repo/accounts/payments-dev.yaml"
+
+step "plan on the request's pull request: the account and its baseline, before the merge"
+reconciler plan --repo "$repo" | grep -E '^  [+~-] (account|baseline)\.|^Plan:'
+
+step "merge, then apply: created, moved, tagged and given its baseline in one run"
+git -C "$repo" checkout -q main && git -C "$repo" merge -q --ff-only request/payments-dev
+reconciler apply --repo "$repo" --auto-approve | tail -n 1
+branch="$(git -C "$repo" for-each-ref --sort=-creatordate --format='%(refname:short)' 'refs/heads/reconciler/account-ids-*' | head -n 1)"
+git -C "$repo" checkout -q -- accounts
+git -C "$repo" merge -q --ff-only "$branch"
+
+step "in orgsim after the merge"
+python - <<'PY'
+import boto3
+org, account = boto3.client("organizations"), boto3.client("account")
+sso, budgets = boto3.client("sso-admin"), boto3.client("budgets")
+member = next(a for a in org.list_accounts()["Accounts"] if a["Name"] == "payments-dev")
+parent = org.list_parents(ChildId=member["Id"])["Parents"][0]["Id"]
+ou = org.describe_organizational_unit(OrganizationalUnitId=parent)["OrganizationalUnit"]["Name"]
+tags = {t["Key"]: t["Value"] for t in org.list_tags_for_resource(ResourceId=member["Id"])["Tags"]}
+print(f"payments-dev {member['Id']} {member['State']} in OU {ou}, {len(tags)} tags "
+      f"(owner-team={tags['owner-team']}, cost-center={tags['cost-center']})")
+for kind in ("SECURITY", "BILLING"):
+    contact = account.get_alternate_contact(AccountId=member["Id"], AlternateContactType=kind)["AlternateContact"]
+    print(f"{kind} contact: {contact['Name']} <{contact['EmailAddress']}>")
+region = account.get_region_opt_status(AccountId=member["Id"], RegionName="ap-east-1")["RegionOptStatus"]
+print(f"ap-east-1: {region}")
+instance = sso.list_instances()["Instances"][0]["InstanceArn"]
+store = sso.list_instances()["Instances"][0]["IdentityStoreId"]
+for group in ("platform-admins", "developers"):
+    group_id = boto3.client("identitystore").get_group_id(IdentityStoreId=store, AlternateIdentifier={
+        "UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": group}})["GroupId"]
+    found = sso.list_account_assignments_for_principal(InstanceArn=instance, PrincipalId=group_id,
+                                                       PrincipalType="GROUP")["AccountAssignments"]
+    sets = [sso.describe_permission_set(InstanceArn=instance, PermissionSetArn=a["PermissionSetArn"])
+            ["PermissionSet"]["Name"] for a in found if a["AccountId"] == member["Id"]]
+    print(f"Identity Center: {group} -> {', '.join(sets)}")
+budget = budgets.describe_budget(AccountId="111111111111", BudgetName=f"baseline-{member['Id']}")["Budget"]
+alerts = budgets.describe_notifications_for_budget(AccountId="111111111111", BudgetName=budget["BudgetName"])
+print(f"budget {budget['BudgetName']}: {budget['BudgetLimit']['Amount']} USD a month for "
+      f"{budget['CostFilters']['LinkedAccount'][0]}, alerts at "
+      + ", ".join(f"{n['Threshold']:g}% {n['NotificationType'].lower()}" for n in alerts["Notifications"]))
+PY
+
+step "plan again: nothing to do"
+reconciler plan --repo "$repo" --detailed-exitcode | tail -n 1
+
 step "out of band, as another person (mallory, with plain boto3): move an account, loosen an SCP"
 AWS_ACCESS_KEY_ID=AKIADEMOMALLORY00000 python - <<'PY'
 import json

@@ -80,9 +80,12 @@ class AwsClient:
             # (Organizations User Guide, "Logging API calls with AWS CloudTrail"), whatever AWS_REGION says.
             # The Tagging API indexes Organizations resources in that Region only, likewise.
             home = organizations_region(region)
-            # Cost Explorer has one endpoint, in us-east-1 (ce.us-east-1.amazonaws.com).
+            # Cost Explorer has one endpoint, in us-east-1 (ce.us-east-1.amazonaws.com). Budgets is
+            # global (us-east-1); Identity Center answers in the Region its instance lives in, which
+            # AWS_REGION names (docs/apply.md, "Account baselines").
             self._regions = {"organizations": region, "account": region, "cloudtrail": home,
-                             "resourcegroupstaggingapi": home, "ce": home}
+                             "resourcegroupstaggingapi": home, "ce": home, "budgets": home,
+                             "sso-admin": region, "identitystore": region}
             self._session, self._config = session, config
             self._clients: dict[str, Any] = {}
             self._building = threading.Lock()
@@ -103,7 +106,7 @@ class AwsClient:
         method = self._methods.get((service, operation))
         if method is None:  # botocore builds its methods once; spell the name once per operation too
             method = self._methods[(service, operation)] = getattr(self._client(service), _snake(operation))
-        self.limiter.acquire(operation)
+        self.limiter.acquire(operation, service)
         with self._counting:  # the live reader calls from several threads
             self.calls[operation] += 1
         try:
@@ -134,12 +137,14 @@ class AwsClient:
                                    "and AWS_ENDPOINT_URL") from exc
             return client
 
-    def pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
-        """Every item under `key` across all pages, one paced call per page."""
-        if operation != "ListTagsForResource":
+    def pages(self, operation: str, key: str, service: str = "organizations",
+              **params: Any) -> Iterator[dict[str, Any]]:
+        """Every item under `key` across all pages, one paced call per page. Organizations' pages
+        are asked at their largest, 20; other services' callers give MaxResults themselves."""
+        if operation != "ListTagsForResource" and service == "organizations":
             params.setdefault("MaxResults", PAGE_SIZE)
         while True:
-            response = self.call(operation, **params)
+            response = self.call(operation, service=service, **params)
             yield from response.get(key, [])
             token = response.get("NextToken")
             if not token:

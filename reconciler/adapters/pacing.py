@@ -37,7 +37,23 @@ HEADROOM: Final = 0.9
 OVERRIDES: Final[Mapping[str, Rate]] = {"PutAccountName": Rate(1.0, 1), "GetResources": Rate(15.0, 15)}
 
 
+# IAM Identity Center quotas, Throttle limits: its APIs (sso-admin and identitystore) share one
+# throttle of 20 requests a second, so they share one bucket here.
+IDENTITY_CENTER: Final = frozenset({"sso-admin", "identitystore"})
+IDENTITY_CENTER_RATE: Final = Rate(20.0, 20)
+# Quotas for AWS Account Management (per account; paced here per operation, the stricter reading).
+OVERRIDES_ACCOUNT: Final[Mapping[str, Rate]] = {
+    "EnableRegion": Rate(1.0, 1), "DisableRegion": Rate(1.0, 1), "ListRegions": Rate(5.0, 5),
+    "GetRegionOptStatus": Rate(5.0, 5), "GetAlternateContact": Rate(10.0, 15),
+    "PutAlternateContact": Rate(5.0, 8),
+}
+
+
 def rate_for(operation: str) -> Rate:
+    if operation == "IdentityCenter":
+        return IDENTITY_CENTER_RATE
+    if operation in OVERRIDES_ACCOUNT:
+        return OVERRIDES_ACCOUNT[operation]
     if operation in OVERRIDES:
         return OVERRIDES[operation]
     return READ_RATE if operation.startswith(READ_PREFIXES) else WRITE_RATE
@@ -82,9 +98,11 @@ class RateLimiter:
         self._buckets: dict[str, TokenBucket] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, operation: str) -> None:
+    def acquire(self, operation: str, service: str = "organizations") -> None:
         if not self._enabled:
             return
+        if service in IDENTITY_CENTER:
+            operation = "IdentityCenter"  # one bucket for all of Identity Center's operations
         with self._lock:
             bucket = self._buckets.get(operation)
             if bucket is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from reconciler.apply.accounts import AccountCreator, Poll
 from reconciler.apply.audit import AuditLog
+from reconciler.apply.baselines import BaselineApplier
 from reconciler.apply.ids import Ids
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.apply.policy_types import PolicyTypeWaiter
@@ -24,7 +25,12 @@ from reconciler.live.access import account_management_trusted
 from reconciler.live.scope import NullProgress, Progress
 from reconciler.model import Organization, policy_content
 from reconciler.plan.changes import Change, Plan
-from reconciler.plan.checks import TRUSTED_ACCESS_OFF, member_renames
+from reconciler.plan.checks import (
+    BASELINE_TRUSTED_ACCESS_OFF,
+    TRUSTED_ACCESS_OFF,
+    baseline_account_items,
+    member_renames,
+)
 from reconciler.plan.lifecycle import ClosePacer
 
 # CloseAccount's quota refusals (ConstraintViolationException reasons): the close waits
@@ -61,12 +67,18 @@ class Applier:
             if change.kind == "policy" and change.after:
                 self.policy_kinds[str(change.after["name"])] = str(change.after["type"])
         creates = [c for c in plan.changes if c.kind == "account" and c.action == "create"]
+        baselines = [c for c in plan.changes if c.kind == "baseline"]
         creating = {id(c) for c in creates}  # identity, not equality: plans can be large
+        baselining = {id(c) for c in baselines}
         self.progress.start("applying", len(plan.changes))
         for change in plan.changes:
             if id(change) in creating:
                 if change is creates[0]:
                     self._create_accounts(creates, ids)
+            elif id(change) in baselining:
+                if change is baselines[0]:  # all of them in one pass, the asynchronous ones pooled
+                    BaselineApplier(self.writer.client, self.steps, ids, self.live.identity_center,
+                                    self.live.management_account_id, self.poll).run(baselines)
             else:
                 self._apply(change, ids)
             self.result.applied += 1
@@ -78,8 +90,11 @@ class Applier:
         """Renaming a member account needs trusted access for the Account Management API: without
         it apply refuses before changing anything, rather than failing at the first rename."""
         renames = member_renames(plan.changes, self.live.management_account_id)
-        if renames and not account_management_trusted(self.writer.client):
-            raise AwsError(f"{renames[0].address}: {TRUSTED_ACCESS_OFF}; nothing was changed")
+        items = baseline_account_items(plan.changes)
+        if (renames or items) and not account_management_trusted(self.writer.client):
+            first, why = ((renames[0], TRUSTED_ACCESS_OFF) if renames
+                          else (items[0], BASELINE_TRUSTED_ACCESS_OFF))
+            raise AwsError(f"{first.address}: {why}; nothing was changed")
 
     def _create_accounts(self, creates: list[Change], ids: Ids) -> None:
         def created(change: Change, account_id: str) -> None:

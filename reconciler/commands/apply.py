@@ -22,6 +22,7 @@ from reconciler.apply.writeback import WritebackCommit, commit_account_ids, writ
 from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.plan import load_valid, read_live, render
 from reconciler.errors import GitError, ReconcilerError, show_path
+from reconciler.live.baselines import read_baselines
 from reconciler.live.scope import scope_for
 from reconciler.model import Organization
 from reconciler.plan.changes import Change, Plan
@@ -85,6 +86,7 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
     saved = read_plan_file(plan_file) if plan_file is not None else None  # before reading AWS
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
+    live = read_baselines(client, desired, live)
     plan = checked_plan(saved, show_path(plan_file), desired, live)
     pacer = close_pacer_for(client, desired, live, plan.changes, clock.now())
     plan = with_close_queue(plan, pacer)  # which closes start now, and how long the others wait

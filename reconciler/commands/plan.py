@@ -19,11 +19,12 @@ from reconciler.commands.progress import StderrProgress
 from reconciler.commands.publish import publish_plan
 from reconciler.errors import ExitCode, RepositoryError, show_path
 from reconciler.live.access import account_management_trusted
+from reconciler.live.baselines import read_baselines
 from reconciler.live.read import read_organization
 from reconciler.live.scope import ReadScope, scope_for
 from reconciler.model import Organization
 from reconciler.plan.changes import Plan
-from reconciler.plan.checks import member_renames, rename_notes
+from reconciler.plan.checks import needs_account_management, rename_notes
 from reconciler.plan.file import write_plan_file
 from reconciler.plan.planner import plan as make_plan
 from reconciler.plan.planner import plan_to_json
@@ -62,6 +63,7 @@ def read_live(scope: ReadScope, client: AwsClient | None = None) -> tuple[Organi
 def plan_repository(repo: Path) -> Planned:
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
+    live = read_baselines(client, desired, live)
     made = with_access_notes(make_plan(desired, live), live, client)
     made = with_close_queue(made, close_pacer_for(client, desired, live, made.changes, clock.now()))
     return Planned(desired, live, made, client)
@@ -70,7 +72,7 @@ def plan_repository(repo: Path) -> Planned:
 def with_access_notes(plan: Plan, live: Organization, client: AwsClient) -> Plan:
     """A plan that renames a member account says when trusted access, which renames need, is off
     (one ListAWSServiceAccessForOrganization read, made only for such a plan)."""
-    if not member_renames(plan.changes, live.management_account_id):
+    if not needs_account_management(plan.changes, live.management_account_id):
         return plan
     notes = rename_notes(plan.changes, live.management_account_id, account_management_trusted(client))
     return replace(plan, notes=(*plan.notes, *notes))

@@ -36,6 +36,7 @@ from reconciler.drift.run import Report, run
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
 from reconciler.errors import AwsError, GitError
+from reconciler.live.baselines import read_baselines
 from reconciler.live.cloudtrail import denied, lookup_events
 from reconciler.live.spend import daily_spend
 from reconciler.model import Organization
@@ -101,9 +102,12 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
     events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
     live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
-    planned = plan(desired, live)
+    live = read_baselines(client, desired, live)  # every run, incremental or not: CloudTrail's
+    planned = plan(desired, live)  # Organizations events do not show them
     pacer = close_pacer_for(client, desired, live, planned.changes, at) if act else None
     drifts = tuple(pace_closes(detect(desired, live, planned), pacer))
+    if covered is not None:
+        covered |= {a for a in (*state.open, *(d.address for d in drifts)) if a.startswith("baseline.")}
     audit = open_audit(root, desired, None, wired.info, durable=act)
     audit.reasons = {d.address: _why(d, desired) for d in drifts}
     ctx = Context(

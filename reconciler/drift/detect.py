@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from reconciler.model import Account, Organization
+from reconciler.plan.baselines import baseline_addresses
 from reconciler.plan.changes import Change, Kind, Plan, Unmanaged
 
 DriftKind = Literal["modified", "missing", "unmanaged"]
@@ -63,6 +64,8 @@ def _from_change(change: Change, desired: Organization) -> Drift:
     kind = _KIND_BY_ACTION[change.action]
     if change.kind == "account":
         return _account_drift(change, desired)
+    if change.kind == "baseline":
+        return _baseline_drift(change, desired)
     if change.action == "delete" and change.kind != "attachment":
         # Only the repository may ask to delete; an automatic remediation never does.
         return Drift(change.address, kind, change.kind, "report", "exists only in AWS; never deleted "
@@ -111,6 +114,24 @@ def _lifecycle_move(change: Change, account: Account | None, desired: Organizati
     if change.before.get("ou") == quarantine and account.lifecycle_state == "active":
         return f"retirement cancelled: back from the quarantine OU to {account.ou}"
     return None
+
+
+def _baseline_drift(change: Change, desired: Organization) -> Drift:
+    """A baseline item: put back for a `full` account; reported otherwise, and when the repository
+    would delete it (a baseline lives in organization.yaml, shared by many accounts, so one
+    account's drift is not proposed as a pull request that would change them all)."""
+    name = str((change.after or change.before or {}).get("account", ""))
+    account = desired.account(name)
+    level = account.automation_level if account else "manual"
+    kind = _KIND_BY_ACTION[change.action]
+    if change.action == "create" and account is not None and not account.account_id:
+        return Drift(change.address, kind, "baseline", "skip", "the account is not created yet: apply "
+                     "gives it its baseline", change=change, account=name)
+    if level == "full" and change.action != "delete":
+        return Drift(change.address, kind, "baseline", "revert", "automation_level full: the baseline is "
+                     "put back", change=change, account=name)
+    why = "never removed automatically" if change.action == "delete" else f"automation_level {level}"
+    return Drift(change.address, kind, "baseline", "report", why, change=change, account=name)
 
 
 def _from_unmanaged(item: Unmanaged, desired: Organization) -> Drift | None:
@@ -162,4 +183,6 @@ def managed_addresses(desired: Organization) -> set[str]:
     for policy in desired.policies:
         addresses.add(f"policy.{policy.name}")
         addresses |= {f"attachment.{policy.name}.{t}" for t in policy.targets}
+    for name, baseline in desired.baselines.items():
+        addresses |= baseline_addresses(name, baseline)
     return addresses

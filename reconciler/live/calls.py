@@ -19,7 +19,8 @@ class AwsCalls(Protocol):
         """Call one operation, e.g. call("ListRoots"); raises AwsError when AWS refuses it."""
         ...
 
-    def pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+    def pages(self, operation: str, key: str, service: str = "organizations",
+              **params: Any) -> Iterator[dict[str, Any]]:
         """Every item under `key` across all pages of a list operation."""
         ...
 

@@ -8,6 +8,8 @@ rendered for people, and executed later by `apply --plan FILE` with nothing reco
 - account:     {"name", "email", "ou", "account_id", "tags"}
 - policy:      {"name", "type", "description", "document"}
 - attachment:  {"policy": "<policy name>", "target": "root" | "ou:<path>" | "account:<name>"}
+- baseline:    {"account", "account_id", "item": "contact" | "region" | "access" | "budget", ...}
+               (reconciler.plan.baselines)
 
 Ids AWS assigns (a new OU's, a new account's, a new policy's) are not in the plan: apply resolves
 names to ids as it goes, from the live snapshot and from what it has created so far.
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Action = Literal["create", "update", "delete"]
-Kind = Literal["policy_type", "ou", "account", "policy", "attachment"]
+Kind = Literal["policy_type", "ou", "account", "policy", "attachment", "baseline"]
 
 FORMAT_VERSION = 1
 

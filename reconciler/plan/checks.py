@@ -23,6 +23,12 @@ TRUSTED_ACCESS_OFF = (
     "the renames; turn it on once, from the management account: " + ENABLE_TRUSTED_ACCESS
 )
 
+BASELINE_TRUSTED_ACCESS_OFF = (
+    "trusted access for the AWS Account Management API (account.amazonaws.com) is off in this "
+    "organization, and AWS refuses to set a member account's alternate contacts or Regions without "
+    "it, so apply will not start; turn it on once, from the management account: " + ENABLE_TRUSTED_ACCESS
+)
+
 
 def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
     count = sum(1 for c in changes if c.action == "delete")
@@ -90,8 +96,23 @@ def _account_id(change: Change) -> str:
     return str((change.after or {}).get("account_id") or (change.before or {}).get("account_id"))
 
 
+def baseline_account_items(changes: Iterable[Change]) -> list[Change]:
+    """Baseline contacts and Regions: Account Management calls with an AccountId, which need
+    trusted access (never for the management account: baselines skip it)."""
+    return [c for c in changes if c.kind == "baseline"
+            and (c.after or c.before or {}).get("item") in ("contact", "region")]
+
+
+def needs_account_management(changes: Iterable[Change], management_account_id: str) -> bool:
+    changes = list(changes)
+    return bool(member_renames(changes, management_account_id) or baseline_account_items(changes))
+
+
 def rename_notes(changes: Iterable[Change], management_account_id: str, trusted: bool) -> tuple[str, ...]:
-    """The plan's one note when it renames a member account and trusted access is off."""
-    if trusted or not member_renames(changes, management_account_id):
+    """The plan's notes when it renames a member account, or sets a baseline's contacts or Regions,
+    and trusted access is off."""
+    changes = list(changes)
+    if trusted:
         return ()
-    return (TRUSTED_ACCESS_OFF,)
+    notes = (TRUSTED_ACCESS_OFF,) if member_renames(changes, management_account_id) else ()
+    return (*notes, BASELINE_TRUSTED_ACCESS_OFF) if baseline_account_items(changes) else notes

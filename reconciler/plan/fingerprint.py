@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.model import Account, Organization, OrganizationalUnit, Policy
+from reconciler.model import Account, Baseline, Organization, OrganizationalUnit, Policy
 
 PREFIX = "sha256:"
 
@@ -24,6 +24,25 @@ def fingerprint(org: Organization) -> str:
 
 def canonical(org: Organization) -> dict[str, Any]:
     """Every field the plan depends on, in an order-free form (lists sorted, sets as lists)."""
+    found = _canonical(org)
+    if org.baselines:  # absent when there are none, so that fingerprints without baselines stay put
+        found["baselines"] = {k: _baseline(b) for k, b in org.baselines.items()}
+    return found
+
+
+def _baseline(baseline: Baseline) -> dict[str, Any]:
+    budget = baseline.budget
+    return {
+        "contacts": {k: vars(c) for k, c in baseline.contacts.items()},
+        "regions": sorted(baseline.regions),
+        "access": [vars(a) for a in sorted(baseline.access)],
+        "budget": None if budget is None else {
+            "limit_usd": budget.limit_usd, "subscribers": sorted(budget.subscribers),
+            "alerts": sorted((a.kind, a.threshold) for a in budget.alerts)},
+    }
+
+
+def _canonical(org: Organization) -> dict[str, Any]:
     return {
         "management_account_id": org.management_account_id,
         "policy_types": sorted(org.policy_types),

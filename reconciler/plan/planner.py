@@ -7,7 +7,8 @@ changes in the order apply runs them:
 2. OUs created (parents first),     6. attachments created
    then OU tags updated            7. attachments deleted (after every attach: AWS refuses to
 3. policies created and updated       detach a target's last SCP, and a gap would open access)
-4. accounts created                8. deletions: policies, OUs (children first), account closes
+4. accounts created                8. account baselines (contacts, Regions, access, budgets)
+                                   9. deletions: policies, OUs (children first), account closes
 
 Nothing live is deleted unless the repository says so; see docs/plan.md for the rules.
 """
@@ -23,6 +24,7 @@ from reconciler.plan.accounts import (
     create_changes,
     match_accounts,
 )
+from reconciler.plan.baselines import baseline_changes
 from reconciler.plan.changes import Change, Plan, Unmanaged
 from reconciler.plan.checks import check_destructive, check_per_target, check_structure
 from reconciler.plan.effective_diff import effective_notes
@@ -59,7 +61,7 @@ def plan(desired: Organization, live: Organization) -> Plan:
     updates, closes, notes = account_changes(matching, desired)
     changes = [
         *types, *ou_creates, *ou_updates, *policies.changes, *create_changes(matching), *updates,
-        *policies.attach, *policies.detach, *closes,
+        *policies.attach, *policies.detach, *baseline_changes(desired, live, matching), *closes,
     ]
     check_destructive(changes, desired)
     check_per_target(_final_targets(desired, live, space, policies.final), desired)

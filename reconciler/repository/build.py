@@ -7,6 +7,7 @@ from typing import Any
 from yaml.nodes import MappingNode
 
 from reconciler import model
+from reconciler.repository.baselines import build_baselines
 from reconciler.repository.parse import Parsed, locate
 from reconciler.repository.policy_rules import policy_type
 from reconciler.repository.rules import (
@@ -31,6 +32,7 @@ def build_organization(files: RepositoryFiles) -> model.Organization:
         )
         for i, path, tags in ou_entries(org)
     ]
+    baselines, identity_names = build_baselines(files.organization, files.accounts)
     return model.Organization(
         management_account_id=org["management_account_id"],
         policy_types=frozenset(org.get("policy_types", [])),
@@ -42,6 +44,8 @@ def build_organization(files: RepositoryFiles) -> model.Organization:
         quotas=model.Quotas(**org.get("quotas", {})),
         lifecycle=lifecycle_settings(org.get("lifecycle", {})),
         audit_uri=org.get("audit", {}).get("uri"),
+        baselines=baselines,
+        identity_names=identity_names,
         source=model.Source(files.organization.path),
     )
 

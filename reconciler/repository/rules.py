@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from reconciler import model
 from reconciler.errors import show
+from reconciler.repository.baselines import check_baselines
 from reconciler.repository.effective_rules import check_effective
 from reconciler.repository.parse import Parsed
 from reconciler.repository.policy_rules import check_policies, file_name_rule
@@ -61,6 +62,7 @@ def check_rules(files: RepositoryFiles) -> list[Problem]:
         broken = {p.path for p in problems}
         clean = [p for p in files.policies if p.node is not None and p.path not in broken]
         problems += check_effective(files.organization.data, clean, files.valid_accounts())
+    problems += check_baselines(files.organization, files.valid_accounts())
     return problems
 
 

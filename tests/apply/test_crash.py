@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from core_world import FEW, accounts_by_email, git, make_repo, reconciler
+from core_world import FEW, accounts_by_email, git, killed_then_converges, make_repo
 
 from reconciler.adapters import aws
 
@@ -43,13 +43,7 @@ def test_a_killed_apply_converges_on_the_next_run(
     request.getfixturevalue("orgsim").reset(state=True)
     org = request.getfixturevalue("org")
     repo = make_repo(tmp_path / "repo", accounts=FEW)
-    crash_after = call_order.index(step) + 1
-    killed = reconciler("apply", "--repo", str(repo), "--auto-approve",
-                        env={"RECONCILER_CRASH_AFTER_CALLS": str(crash_after)})
-    assert killed.returncode == -9, killed.stderr
-    again = cli("apply", "--repo", str(repo), "--auto-approve")
-    assert again.returncode == 0, again.stderr
-    assert cli("plan", "--repo", str(repo), "--detailed-exitcode").returncode == 0
+    killed_then_converges(cli, repo, call_order.index(step) + 1)
     emails = accounts_by_email(org)
     assert max(emails.values()) == 1, emails
     files = sorted((repo / "accounts").glob("*.yaml"))

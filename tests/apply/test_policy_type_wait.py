@@ -53,7 +53,8 @@ class ScriptedRoot:
         self.listed += 1
         return {"Roots": [self._root(status)]}
 
-    def pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+    def pages(self, operation: str, key: str, service: str = "organizations",
+              **params: Any) -> Iterator[dict[str, Any]]:
         raise AssertionError(operation)
 
     @staticmethod

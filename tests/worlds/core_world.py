@@ -87,3 +87,14 @@ def set_field(path: Path, key: str, value: str) -> None:
     if not any(line.startswith(f"{key}:") for line in lines):
         lines.append(f"{key}: {value}")
     path.write_text("\n".join(lines) + "\n")
+
+
+def killed_then_converges(cli: Any, repo: Path, crash_after: int) -> None:
+    """apply SIGKILLed right after its `crash_after`th AWS call returns (AWS acted, nothing
+    recorded), then apply again: it succeeds and the next plan is empty."""
+    killed = reconciler("apply", "--repo", str(repo), "--auto-approve",
+                        env={"RECONCILER_CRASH_AFTER_CALLS": str(crash_after)})
+    assert killed.returncode == -9, killed.stderr
+    again = cli("apply", "--repo", str(repo), "--auto-approve")
+    assert again.returncode == 0, again.stderr
+    assert cli("plan", "--repo", str(repo), "--detailed-exitcode").returncode == 0

@@ -89,7 +89,8 @@ def _created(after: Mapping[str, Any]) -> list[str]:
             lines += tag_diff({}, v)
         elif key == "document":
             lines += ["+ document:", *("+ " + line for line in pretty(v))]
-        elif key not in ("name", "path", "account_id"):
+        elif key not in ("name", "path", "account_id", "account", "item") or (
+                key == "name" and after.get("item") == "contact"):
             lines.append(safe(f"+ {key}: {value(v)}"))
     return lines
 
