@@ -68,26 +68,6 @@ def _account(parsed: Parsed) -> model.Account:
         field_sources=_field_sources(parsed),
     )
 
-
-_BAKE_UNITS = {"m": 60, "h": 3600, "d": 86400}
-
-
-def _rollout(data: dict[str, Any] | None) -> model.Rollout | None:
-    if data is None:
-        return None
-    steps = tuple(
-        model.RolloutStep(
-            targets=tuple(step["targets"]) if isinstance(step.get("targets"), list) else None,
-            accounts_percent=step.get("accounts_percent"),
-            bake_seconds=int(step.get("bake", "0m")[:-1]) * _BAKE_UNITS[step.get("bake", "0m")[-1]],
-            bake=step.get("bake", ""),
-        )
-        for step in data["steps"]
-    )
-    rollback = data.get("rollback", {})
-    return model.Rollout(steps, tuple(rollback.get("cloudwatch_alarms", ())), rollback.get("max_denied_calls"))
-
-
 def _policy(parsed: Parsed) -> model.Policy:
     data: dict[str, Any] = parsed.data
     return model.Policy(
