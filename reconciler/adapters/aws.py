@@ -80,7 +80,9 @@ class AwsClient:
             # The Tagging API indexes Organizations resources in that Region only, likewise.
             home = organizations_region(region)
             regions = {"organizations": region, "account": region, "cloudtrail": home,
-                       "resourcegroupstaggingapi": home}
+                       "resourcegroupstaggingapi": home,
+                       # a rollout's alarms, denial metric and metric filter (docs/rollout.md)
+                       "cloudwatch": region, "logs": region}
             self._clients = {
                 name: session.client(name, region_name=where, config=config)  # type: ignore[call-overload]
                 for name, where in regions.items()

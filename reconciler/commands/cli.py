@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reconcile",
     "apply_merged",
     "doctor",
+    "rollout",
 )
 
 

@@ -23,20 +23,24 @@ from reconciler.apply.audit import RunInfo
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.lease import lease_if_free
+from reconciler.commands.rollouts import has_rollouts, read_rollouts, write_rollouts
 from reconciler.drift.applied import Baseline, baseline
 from reconciler.drift.attribution import attribution
 from reconciler.drift.detect import Drift, detect
 from reconciler.drift.files import account_files, import_files_for
 from reconciler.drift.read import read_live
 from reconciler.drift.remediate import Budget, Context, Files, applier_reverter
+from reconciler.drift.rollout import StepReport, advance, rollback_issue
 from reconciler.drift.run import Report, run
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
 from reconciler.errors import AwsError, GitError
 from reconciler.live.cloudtrail import denied, lookup_events
-from reconciler.model import Organization
+from reconciler.live.rollout_checks import CheckResult, read_checks
+from reconciler.model import Organization, Policy
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan
+from reconciler.plan.rollout import Rollouts, document_hash, effective, rolling, start
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.comment import checks_note
 from reconciler.repository.load import load_repository
@@ -96,7 +100,17 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     client = AwsClient(lambda: session)
     identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
     events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
-    live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
+    rollouts = read_rollouts(github) if github is not None and has_rollouts(desired) else Rollouts()
+    stepped = advance(rollouts, desired, at, functools.partial(_checks, client, at))
+    # A rollout that is starting or running changes what the policy should be attached to between
+    # runs: those runs scan in full (docs/rollout.md); settled ones keep the incremental path.
+    unsettled = _unsettled(rollouts, desired)
+    live, scan, covered = read_live(client, desired if unsettled else effective(desired, desired, rollouts),
+                                    state, incremental and not unsettled, at, full_scan_interval)
+    started = start(rollouts, desired, live, now)
+    stepped.steps += [StepReport(n, "started", f"rollout of {n}: step 1 of "
+                                 f"{_steps(desired, n)} started") for n in started]
+    repository, desired = desired, effective(desired, live, rollouts)  # the rollouts' state is desired
     drifts = detect(desired, live, plan(desired, live))
     audit = open_audit(root, desired, None, wired.info, durable=act)
     audit.reasons = {d.address: _why(d, desired) for d in drifts}
@@ -112,6 +126,10 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
+    report.rollouts = [step.to_json() for step in stepped.steps]
+    if act and github is not None and (stepped.changed or started):
+        _rollback_issues(github, rollouts, repository, wired.authors, report)
+        write_rollouts(github, rollouts, f"rollouts at {now}")
     if wired.held_back:  # the lease was taken: what this run left undone, the next run must find again
         state.deferred = [d.address for d in drifts if d.decision not in ("report", "skip")]
     if act:  # the run's figures, charted later from the same place as its changes
@@ -122,6 +140,37 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
     return report
+
+
+def _checks(client: AwsClient, now: datetime, policy: Policy, account_ids: list[str],
+            since: datetime) -> CheckResult:
+    assert policy.rollout is not None
+    return read_checks(client, policy.rollout.cloudwatch_alarms, policy.rollout.max_denied_calls,
+                       account_ids, (since, now))
+
+
+def _unsettled(rollouts: Rollouts, desired: Organization) -> bool:
+    for policy in desired.policies:
+        if rolling(policy):
+            record = rollouts.records.get(policy.name)
+            if record is None or record.document != document_hash(policy.document) or record.status == "running":
+                return True
+    return False
+
+
+def _steps(desired: Organization, name: str) -> int:
+    policy = desired.policy(name)
+    return len(policy.rollout.steps) if policy is not None and policy.rollout is not None else 0
+
+
+def _rollback_issues(github: DriftGitHubClient, rollouts: Rollouts, desired: Organization,
+                     authors: frozenset[str], report: Report) -> None:
+    """One issue for each rollout rolled back and not yet reported (its number kept in the record)."""
+    for name, record in sorted(rollouts.records.items()):
+        policy = desired.policy(name)
+        if record.status == "rolled_back" and record.issue is None and policy is not None:
+            record.issue = rollback_issue(github, record, policy, authors)
+            report.issues.append(f"opened issue #{record.issue}: rollout of {name} rolled back")
 
 
 def _applied_state(root: Path, checkout: Organization, github: DriftGitHubClient | None
