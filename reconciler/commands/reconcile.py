@@ -91,7 +91,8 @@ def render_markdown(report: Report, act: bool) -> str:
     head = (f"## Drift: {summary['drifted']} found, {summary['reverted']} reverted, "
             f"{summary['pull_requests']} pull requests" + ("" if act else " (report only)"))
     return "\n".join([head, "", *table, "", f"- {_share(report)}", f"- {_ttr(report)}",
-                      *(f"- {i}" for i in report.issues), *(f"- {r['message']}" for r in report.rollouts), ""])
+                      *(f"- {i}" for i in report.issues),
+                      *(f"- {r['message']}" for r in report.rollouts), ""])
 
 
 def _cell(text: str) -> str:

@@ -80,11 +80,13 @@ def _text(row: dict[str, Any]) -> str:
     attached = row.get("attached", [])
     shown = ", ".join(attached[:SHOWN_TARGETS]) + (f" (+{len(attached) - SHOWN_TARGETS} more)"
                                                   if len(attached) > SHOWN_TARGETS else "")
-    lines = [f"{row['policy']}: {row['status'].replace('_', ' ')}, step {row['step']} of {row.get('steps', '?')}"]
+    state = row["status"].replace("_", " ")
+    lines = [f"{row['policy']}: {state}, step {row['step']} of {row.get('steps', '?')}"]
     if row["status"] == "rolled_back":
         lines.append(f"  rolled back: {row['reason']}")
         evidence = row.get("evidence") or {}
-        lines.append(f"  detected at {evidence.get('detected_at')}, window from {evidence.get('window_start')}"
+        lines.append(f"  detected at {evidence.get('detected_at')}, "
+                     f"window from {evidence.get('window_start')}"
                      + (f"; issue #{row['issue']}" if row.get("issue") else ""))
         lines.append(f"  attached now: {shown or 'nothing (detached from every rollout target)'}")
         lines.append(f"  `reconciler rollout retry {row['policy']}` or a new document starts it again")
@@ -97,10 +99,14 @@ def _text(row: dict[str, Any]) -> str:
     if checks:
         alarms = ", ".join(f"{k} {v}" for k, v in checks.get("alarms", {}).items()) or "none"
         lines.append(f"  checks at {checks.get('read_at')}: alarms {alarms}; denied calls "
-                     f"{checks.get('denied_calls') if checks.get('denied_calls') is not None else 'not checked'}")
+                     f"{_or(checks.get('denied_calls'), 'not checked')}")
     if row.get("note"):
         lines.append(f"  note: {row['note']}")
     return "\n".join(lines)
+
+
+def _or(value: object, instead: str) -> object:
+    return instead if value is None else value
 
 
 @command.command("retry")
@@ -148,6 +154,7 @@ def setup(log_group: str | None, check: bool) -> None:
                               f"{'different' if found else 'missing'}: run `reconciler rollout setup`")
     else:
         rollout_checks.put_metric_filter(client, log_group)
-        click.echo(f"metric filter {rollout_checks.FILTER_NAME} {'updated' if found else 'created'} on {log_group}")
+        done = "updated" if found else "created"
+        click.echo(f"metric filter {rollout_checks.FILTER_NAME} {done} on {log_group}")
     click.echo(f"denials are counted as {rollout_checks.NAMESPACE}/{rollout_checks.METRIC} by "
                f"{rollout_checks.DIMENSION}; rollouts with max_denied_calls read it with GetMetricData")

@@ -153,7 +153,8 @@ def _unsettled(rollouts: Rollouts, desired: Organization) -> bool:
     for policy in desired.policies:
         if rolling(policy):
             record = rollouts.records.get(policy.name)
-            if record is None or record.document != document_hash(policy.document) or record.status == "running":
+            current = record is not None and record.document == document_hash(policy.document)
+            if not current or record is None or record.status == "running":
                 return True
     return False
 

@@ -51,7 +51,8 @@ class RolloutRun:
 
 def attached_account_ids(org: Organization, policy: Policy, step: int) -> list[str]:
     """The accounts the policy reaches during `step`, by id (the denial metric's dimension)."""
-    return sorted(a.account_id for a in reached_accounts(org, step_targets(org, policy, step)) if a.account_id)
+    reached = reached_accounts(org, step_targets(org, policy, step))
+    return sorted(a.account_id for a in reached if a.account_id)
 
 
 def advance(rollouts: Rollouts, desired: Organization, now: datetime, checks: Checks) -> RolloutRun:
@@ -130,7 +131,8 @@ def _failure(policy: Policy, result: CheckResult) -> str | None:
     return None
 
 
-def _evidence(record: RolloutRecord, result: CheckResult, since: datetime, now: datetime) -> dict[str, object]:
+def _evidence(record: RolloutRecord, result: CheckResult, since: datetime,
+              now: datetime) -> dict[str, object]:
     return {
         "step": record.step + 1, "window_start": since.isoformat(), "detected_at": now.isoformat(),
         "alarms": [vars(a) for a in result.firing],
@@ -143,13 +145,15 @@ def marker(policy: str, document: str) -> str:
     return hidden_marker("rollout-rollback", {"policy": policy, "document": document})
 
 
-def rollback_issue(issues: RolloutIssues, record: RolloutRecord, policy: Policy, authors: frozenset[str]) -> int:
+def rollback_issue(issues: RolloutIssues, record: RolloutRecord, policy: Policy,
+                   authors: frozenset[str]) -> int:
     """The one issue for this rollback: found again (never a second one), or opened."""
     mark, ours = marker(policy.name, record.document), {a.lower() for a in authors}
     for issue in issues.open_issues():
         if mark in issue.body and issue.author.lower() in ours:
             return issue.number
-    return issues.create_issue(f"Rollout of {policy.name} rolled back", issue_body(record, policy, mark)).number
+    body = issue_body(record, policy, mark)
+    return issues.create_issue(f"Rollout of {policy.name} rolled back", body).number
 
 
 def issue_body(record: RolloutRecord, policy: Policy, mark: str) -> str:

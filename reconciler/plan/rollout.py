@@ -264,12 +264,14 @@ def step_words(org: Organization, policy: Policy, step: int) -> str:
     assert policy.rollout is not None
     this = policy.rollout.steps[step]
     if this.final:
-        return "its declared targets (" + (", ".join(sorted(policy.targets)) or "none") + "); step attachments removed"
+        declared = ", ".join(sorted(policy.targets)) or "none"
+        return f"its declared targets ({declared}); step attachments removed"
     if this.targets is not None:
         what = ", ".join(this.targets)
     else:
         assert this.accounts_percent is not None
-        what = f"{this.accounts_percent}% ({len(pick_canary(org, policy, this.accounts_percent).accounts)} accounts)"
+        count = len(pick_canary(org, policy, this.accounts_percent).accounts)
+        what = f"{this.accounts_percent}% ({count} accounts)"
     return f"{what}, bake {this.bake}"
 
 
@@ -278,8 +280,10 @@ def start_notes(desired: Organization, live: Organization, rollouts: Rollouts) -
     notes = []
     for policy in starts(desired, live, rollouts):
         assert policy.rollout is not None
-        steps = "; ".join(f"{i + 1}. {step_words(desired, policy, i)}" for i in range(len(policy.rollout.steps)))
+        steps = "; ".join(f"{i + 1}. {step_words(desired, policy, i)}"
+                          for i in range(len(policy.rollout.steps)))
         first = ", ".join(sorted(step_targets(desired, policy, 0))) or "nothing"
         notes.append(f"rollout of {policy.name} starts: this plan attaches only step 1 ({first}); the "
-                     f"scheduled reconcile takes the next steps as their bakes pass with clean checks: {steps}")
+                     "scheduled reconcile takes the next steps as their bakes pass with clean "
+                     f"checks: {steps}")
     return notes

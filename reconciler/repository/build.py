@@ -68,6 +68,7 @@ def _account(parsed: Parsed) -> model.Account:
         field_sources=_field_sources(parsed),
     )
 
+
 def _policy(parsed: Parsed) -> model.Policy:
     data: dict[str, Any] = parsed.data
     return model.Policy(
@@ -99,4 +100,5 @@ def _rollout(data: dict[str, Any] | None) -> model.Rollout | None:
         for step in data["steps"]
     )
     rollback = data.get("rollback", {})
-    return model.Rollout(steps, tuple(rollback.get("cloudwatch_alarms", ())), rollback.get("max_denied_calls"))
+    alarms = tuple(rollback.get("cloudwatch_alarms", ()))
+    return model.Rollout(steps, alarms, rollback.get("max_denied_calls"))
