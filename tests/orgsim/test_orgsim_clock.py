@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from orgsim.testing import OrgSim, OrgSimError
 
+from orgsim.testing import OrgSim, OrgSimError
 from tests.orgsim.orgsim_support import create_account
 
 
@@ -40,5 +40,5 @@ def test_reset_puts_the_clock_back(orgsim: OrgSim) -> None:
 @pytest.mark.parametrize("body", [{"now": "tomorrow"}, {"now": "2026-12-01T10:00:00"},
                                   {"advance_seconds": -5}])
 def test_bad_clock_requests_are_refused(orgsim: OrgSim, body: dict[str, object]) -> None:
-    with pytest.raises(OrgSimError, match="clock|time zone|forward"):
+    with pytest.raises(OrgSimError, match=r"clock|time zone|forward"):
         orgsim._control("POST", "clock", body)
