@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from drift_world import World
 
 from reconciler.commands.apply import run_apply
-from reconciler.commands.cli import cli
+from reconciler.commands.cli import cli as command_line
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 POLICY = """name: deny-s3-delete
@@ -59,6 +59,12 @@ def rolled(world_factory: Callable[..., World], monkeypatch: pytest.MonkeyPatch)
     return world
 
 
+def run_at(world: World, when: datetime) -> None:
+    """One scheduled run at `when`, with orgsim's clock (alarm times, metric data) moved with it."""
+    world.sim.set_clock(now=when.isoformat())
+    world.reconcile_at(when)
+
+
 def targets(world: World) -> set[str]:
     """Where the policy is attached, as `ou:<name>`, `account:<name>` or `root`."""
     org = world.sim.client("organizations")
@@ -74,60 +80,74 @@ def accounts(found: set[str]) -> set[str]:
 
 
 def status(world: World) -> str:
-    result = CliRunner().invoke(cli, ["rollout", "status", "--repo", str(world.repo)])
+    result = CliRunner().invoke(command_line, ["rollout", "status", "--repo", str(world.repo)])
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def test_rollout_walks_its_steps_to_the_declared_targets(rolled: World) -> None:
+def test_rollout_walks_its_steps_to_the_declared_targets(rolled: World,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     sandbox = {"ou:Sandbox"}
     assert targets(rolled) == sandbox
-    rolled.reconcile_at(T0 + timedelta(hours=1))  # baking: nothing moves
+    run_at(rolled, T0 + timedelta(hours=1))  # baking: nothing moves
     assert targets(rolled) == sandbox
-    rolled.reconcile_at(T0 + timedelta(hours=2))
+    monkeypatch.setenv("RECONCILER_CLOCK", (T0 + timedelta(hours=2)).isoformat())
+    rolled.sim.set_clock(now=(T0 + timedelta(hours=2)).isoformat())
+    code, out, summary = rolled.reconcile()  # the command's own output names the step taken
+    assert code == 0, out
+    assert "rollout of deny-s3-delete: step 2 of 4: 5% of the accounts it reaches" in out
+    assert "rollout of deny-s3-delete: step 2 of 4" in summary.read_text()
     five = targets(rolled)
     # 12 accounts reached (the manual one never a canary): 5% is 1, attached directly
     assert len(accounts(five)) == 1 and five - accounts(five) == sandbox
-    rolled.reconcile_at(T0 + timedelta(hours=2 + 47))
+    run_at(rolled, T0 + timedelta(hours=2 + 47))
     assert targets(rolled) == five
-    rolled.reconcile_at(T0 + timedelta(hours=2 + 48))
+    run_at(rolled, T0 + timedelta(hours=2 + 48))
     quarter = targets(rolled)
     assert len(accounts(quarter)) == 3 and accounts(five) <= accounts(quarter)
     assert "data-science-lab" not in " ".join(quarter)  # automation_level: manual
-    rolled.reconcile_at(T0 + timedelta(hours=2 + 48 + 24))
+    run_at(rolled, T0 + timedelta(hours=2 + 48 + 24))
     assert targets(rolled) == {"root"}
-    rolled.reconcile_at(T0 + timedelta(hours=80))
+    run_at(rolled, T0 + timedelta(hours=80))
     assert targets(rolled) == {"root"}
     assert "done" in status(rolled)
 
 
-def test_an_alarm_during_the_canary_bake_rolls_back_and_stays_back(rolled: World) -> None:
-    rolled.reconcile_at(T0 + timedelta(hours=2))
+def test_an_alarm_during_the_canary_bake_rolls_back_and_stays_back(rolled: World,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    run_at(rolled, T0 + timedelta(hours=2))
     assert len(accounts(targets(rolled))) == 1
     rolled.sim.client("cloudwatch").set_alarm_state(
         AlarmName="scp-canary-denials", StateValue="ALARM", StateReason="denials in canary accounts")
-    rolled.reconcile_at(T0 + timedelta(hours=3))
+    run_at(rolled, T0 + timedelta(hours=3))
     assert targets(rolled) == set()
     issues = _issues(rolled)
     assert len(issues) == 1 and "scp-canary-denials" in issues[0]["body"]
+    assert "ALARM since 2026-12-01T12:0" in issues[0]["body"]  # orgsim's clock, set with the run's
     shown = status(rolled)
     assert "rolled back" in shown and "alarm scp-canary-denials in ALARM" in shown
     for hours in (4, 60, 200):  # the alarm clears; nothing re-attaches, no second issue
         rolled.sim.client("cloudwatch").set_alarm_state(
             AlarmName="scp-canary-denials", StateValue="OK", StateReason="quiet")
-        rolled.reconcile_at(T0 + timedelta(hours=hours))
+        run_at(rolled, T0 + timedelta(hours=hours))
         assert targets(rolled) == set()
     assert len(_issues(rolled)) == 1
+    monkeypatch.setenv("RECONCILER_CLOCK", (T0 + timedelta(hours=200)).isoformat())
+    result = CliRunner().invoke(command_line, ["rollout", "retry", "deny-s3-delete"])
+    assert result.exit_code == 0, result.output
+    run_at(rolled, T0 + timedelta(hours=201))  # step 1 again: the sandbox OU
+    assert targets(rolled) == {"ou:Sandbox"}
+    assert "running, step 1 of 4" in status(rolled)
 
 
 def test_denials_over_the_maximum_roll_back_with_the_accounts_named(rolled: World) -> None:
-    rolled.reconcile_at(T0 + timedelta(hours=2))
+    run_at(rolled, T0 + timedelta(hours=2))
     canary = next(iter(accounts(targets(rolled)))).split(":", 1)[1]
     account_id = rolled.ids()[canary]
     rolled.sim.client("cloudwatch").put_metric_data(Namespace="OrgReconciler", MetricData=[{
         "MetricName": "PolicyDeniedCalls", "Dimensions": [{"Name": "AccountId", "Value": account_id}],
         "Value": 51, "Timestamp": T0 + timedelta(hours=2, minutes=30)}])
-    rolled.reconcile_at(T0 + timedelta(hours=3))
+    run_at(rolled, T0 + timedelta(hours=3))
     assert targets(rolled) == set()
     body = _issues(rolled)[0]["body"]
     assert "51 calls denied" in body and account_id in body
@@ -140,7 +160,16 @@ def _issues(world: World) -> list[dict[str, Any]]:
 
 
 def test_status_as_json(rolled: World) -> None:
-    result = CliRunner().invoke(cli, ["rollout", "status", "--repo", str(rolled.repo), "--format", "json"])
+    args = ["rollout", "status", "--repo", str(rolled.repo), "--format", "json"]
+    result = CliRunner().invoke(command_line, args)
     rows = json.loads(result.output)["rollouts"]
     assert rows[0]["policy"] == "deny-s3-delete" and rows[0]["step"] == 1 and rows[0]["steps"] == 4
     assert rows[0]["attached"] == ["ou:Sandbox"]
+
+
+def test_retry_of_a_rollout_that_is_not_rolled_back_is_refused(rolled: World,
+                                                                 cli: Callable[..., Any]) -> None:
+    refused = (("deny-s3-delete", "is running, not rolled back"), ("nope", "no rollout of 'nope'"))
+    for name, words in refused:
+        ran = cli("rollout", "retry", name)
+        assert ran.returncode == 1 and words in ran.stderr and "Traceback" not in ran.stderr
