@@ -51,7 +51,7 @@ class RolloutRun:
 
 def attached_account_ids(org: Organization, policy: Policy, step: int) -> list[str]:
     """The accounts the policy reaches during `step`, by id (the denial metric's dimension)."""
-    reached = reached_accounts(org, step_targets(org, policy, step))
+    reached = reached_accounts(org, step_targets(org, policy, step), canary=False)
     return sorted(a.account_id for a in reached if a.account_id)
 
 

@@ -33,6 +33,7 @@ from reconciler.model import (
 Status = Literal["running", "rolled_back", "done"]
 VERSION = 1
 ACCOUNT = "account:"
+NOTE_ACCOUNTS = 30  # a plan note names at most this many of the first step's accounts
 
 
 def document_hash(document: Mapping[str, object] | None) -> str:
@@ -79,15 +80,16 @@ class Rollouts:
 # -- which accounts ------------------------------------------------------------------------------
 
 
-def reached_accounts(org: Organization, targets: Iterable[str]) -> list[Account]:
-    """The accounts a canary may pick: reached by `targets`, active, not the management account
-    (policies do not apply to it), and not `automation_level: manual` (a person runs those)."""
+def reached_accounts(org: Organization, targets: Iterable[str], *, canary: bool = True) -> list[Account]:
+    """The accounts `targets` reach that the policy applies to: active, not the management account
+    (policies do not apply to it). `canary`: those a canary may pick, so not `automation_level:
+    manual` either (a person runs those)."""
     keys = set(targets)
     ous = {k[3:] for k in keys if k.startswith("ou:")}
     found = []
     for account in org.accounts:
-        if (account.account_id == org.management_account_id or account.automation_level == "manual"
-                or account.lifecycle_state != "active"):
+        if (account.account_id == org.management_account_id or account.lifecycle_state != "active"
+                or (canary and account.automation_level == "manual")):
             continue
         if ROOT in keys or ACCOUNT + account.name in keys or _under(account.ou, ous):
             found.append(account)
@@ -283,7 +285,11 @@ def start_notes(desired: Organization, live: Organization, rollouts: Rollouts) -
         steps = "; ".join(f"{i + 1}. {step_words(desired, policy, i)}"
                           for i in range(len(policy.rollout.steps)))
         first = ", ".join(sorted(step_targets(desired, policy, 0))) or "nothing"
-        notes.append(f"rollout of {policy.name} starts: this plan attaches only step 1 ({first}); the "
+        names = [a.name for a in reached_accounts(desired, step_targets(desired, policy, 0), canary=False)]
+        shown = ", ".join(names[:NOTE_ACCOUNTS]) + (f" and {len(names) - NOTE_ACCOUNTS} more"
+                                                    if len(names) > NOTE_ACCOUNTS else "")
+        notes.append(f"rollout of {policy.name} starts: this plan attaches only step 1 ({first}), which "
+                     f"reaches {len(names)} accounts ({shown or 'none'}); the "
                      "scheduled reconcile takes the next steps as their bakes pass with clean "
                      f"checks: {steps}")
     return notes
