@@ -12,6 +12,8 @@ import click
 from reconciler import clock
 from reconciler.adapters.aws import AwsClient
 from reconciler.adapters.github import GitHubClient
+from reconciler.commands.audit_trail import run_info
+from reconciler.commands.lease import holding_lease
 from reconciler.commands.plan import load_valid
 from reconciler.commands.rollouts import ROLLOUTS_REF, read_rollouts, write_rollouts
 from reconciler.errors import ReconcilerError, show
@@ -113,7 +115,14 @@ def _or(value: object, instead: str) -> object:
 @click.argument("policy")
 def retry(policy: str) -> None:
     """Start a rolled-back rollout again from step 1 (the next reconcile attaches step 1)."""
-    port = _github()
+    env = ActionsEnv.from_environ()
+    port = GitHubClient.from_actions(env)
+    # under the AWS lease, as reconcile writes the records under it: neither overwrites the other
+    with holding_lease(port, run_info(env, "rollout-retry", None)):
+        _retry(port, policy)
+
+
+def _retry(port: GitHubClient, policy: str) -> None:
     rollouts = read_rollouts(port)
     record = rollouts.records.get(policy)
     if record is None:

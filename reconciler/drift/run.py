@@ -64,7 +64,10 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         drift = [{"address": o.drift.address, "kind": o.drift.kind, "remediation": o.remediation,
                   "pull_request": o.pull_request} for o in self.outcomes]
-        return {"drift": drift, "summary": self.summary(), "rollouts": self.rollouts}
+        found: dict[str, Any] = {"drift": drift, "summary": self.summary()}
+        if self.rollouts:  # only when the repository has rollouts: the shape stays as it was otherwise
+            found["rollouts"] = self.rollouts
+        return found
 
 
 def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: State,
