@@ -6,7 +6,7 @@ import copy
 import dataclasses
 import threading
 
-from orgsim import clock
+from orgsim import clock, cloudwatch
 from orgsim.backend import bootstrap
 from orgsim.calls import CallCounter
 from orgsim.faults import FaultBook
@@ -39,6 +39,7 @@ class Sim:
         self.regions = Regions()
         self.assignments = Assignments()
         self.organizations = Organizations(settings, self.lifecycle, self.faults)
+        cloudwatch.install()
         self.reset(state=True)
 
     def reset(self, state: bool, settings: bool = False) -> None:

@@ -148,6 +148,38 @@ class LifecycleSettings:
     auto_merge: frozenset[str] = frozenset()
 
 
+# Policy types a `rollout:` block may be written on: authorization policies, whose attachment can
+# break what an account does. The one place this is decided (`rollout_allowed`).
+ROLLOUT_TYPES: Final = (SCP,)
+
+
+def rollout_allowed(policy_type: str) -> bool:
+    return policy_type in ROLLOUT_TYPES
+
+
+@dataclass(frozen=True)
+class RolloutStep:
+    """One step of a policy's rollout: `targets` (None means the policy's own `targets:`, the
+    last step) or `accounts_percent` of the accounts the policy's targets reach; then a bake."""
+
+    targets: tuple[str, ...] | None = None
+    accounts_percent: int | None = None
+    bake_seconds: int = 0
+    bake: str = ""  # as written, for people
+
+    @property
+    def final(self) -> bool:
+        """`targets: all`: the policy's own targets."""
+        return self.targets is None and self.accounts_percent is None
+
+
+@dataclass(frozen=True)
+class Rollout:
+    steps: tuple[RolloutStep, ...]
+    cloudwatch_alarms: tuple[str, ...] = ()
+    max_denied_calls: int | None = None
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
@@ -161,6 +193,8 @@ class Policy:
     policy_id: str | None = field(default=None, compare=False)
     source: Source | None = field(default=None, compare=False)
     field_sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+    # The repository's `rollout:` block (docs/rollout.md); live policies never have one.
+    rollout: Rollout | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

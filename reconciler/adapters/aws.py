@@ -82,10 +82,12 @@ class AwsClient:
             home = organizations_region(region)
             # Cost Explorer has one endpoint, in us-east-1 (ce.us-east-1.amazonaws.com). Budgets is
             # global (us-east-1); Identity Center answers in the Region its instance lives in, which
-            # AWS_REGION names (docs/apply.md, "Account baselines").
+            # AWS_REGION names (docs/apply.md, "Account baselines"). CloudWatch and CloudWatch Logs
+            # hold a rollout's alarms, denial metric and metric filter (docs/rollout.md).
             self._regions = {"organizations": region, "account": region, "cloudtrail": home,
                              "resourcegroupstaggingapi": home, "ce": home, "budgets": home,
-                             "sso-admin": region, "identitystore": region}
+                             "sso-admin": region, "identitystore": region,
+                             "cloudwatch": region, "logs": region}
             self._session, self._config = session, config
             self._clients: dict[str, Any] = {}
             self._building = threading.Lock()

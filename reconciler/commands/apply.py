@@ -15,19 +15,21 @@ import click
 
 from reconciler import clock
 from reconciler.adapters.git import LocalRepository
+from reconciler.adapters.github import GitHubClient
 from reconciler.apply.applier import Applier, ApplyResult
 from reconciler.apply.closing import close_pacer_for, with_close_queue
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.apply.writeback import WritebackCommit, commit_account_ids, write_account_id
 from reconciler.commands.audit_trail import open_audit, run_info
-from reconciler.commands.plan import load_valid, read_live, render
+from reconciler.commands.plan import load_valid, read_live, render, rollout_plan
+from reconciler.commands.rollouts import rollouts_from_env, write_rollouts
 from reconciler.errors import GitError, ReconcilerError, show_path
 from reconciler.live.baselines import read_baselines
 from reconciler.live.scope import scope_for
 from reconciler.model import Organization
 from reconciler.plan.changes import Change, Plan
 from reconciler.plan.file import check_saved, read_plan_file
-from reconciler.plan.planner import plan as make_plan
+from reconciler.plan.rollout import Rollouts, start
 from reconciler.pullrequests.actions import ActionsEnv
 
 
@@ -37,9 +39,10 @@ class ApplyOutcome:
     writeback: WritebackCommit | None
 
 
-def checked_plan(saved: Plan | None, name: str, desired: Organization, live: Organization) -> Plan:
+def checked_plan(saved: Plan | None, name: str, desired: Organization, live: Organization,
+                 rollouts: Rollouts | None = None) -> Plan:
     """The plan to run: the one computed now, or the saved one when it is still exactly that."""
-    fresh = make_plan(desired, live)
+    fresh = rollout_plan(desired, live, rollouts if rollouts is not None else Rollouts())
     if saved is not None:
         check_saved(saved, fresh, name)
     return fresh if saved is None else saved
@@ -87,7 +90,8 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
     live = read_baselines(client, desired, live)
-    plan = checked_plan(saved, show_path(plan_file), desired, live)
+    rollouts = rollouts_from_env(desired)
+    plan = checked_plan(saved, show_path(plan_file), desired, live, rollouts)
     pacer = close_pacer_for(client, desired, live, plan.changes, clock.now())
     plan = with_close_queue(plan, pacer)  # which closes start now, and how long the others wait
     ids = IdWriter(repo, desired)
@@ -101,6 +105,7 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
             audit.reason = {"kind": "apply", "plan_file": show_path(plan_file) if plan_file else None}
             click.echo(render(plan, "text"), nl=False)
             confirm(plan, auto_approve)
+            _record_starts(desired, live, rollouts)
             applier = Applier(OrganizationsWriter(client), live, audit, on_account_id=ids, closes=pacer)
             result = applier.run(plan)
     finally:
@@ -113,6 +118,17 @@ def run_apply(repo: Path, plan_file: Path | None, auto_approve: bool, audit_path
             click.echo(f"account ids written into {len(ids.written)} file(s) but not committed: "
                        f"{show_path(repo)} is not in a git repository; commit them yourself", err=True)
     return ApplyOutcome(result, writeback)
+
+
+def _record_starts(desired: Organization, live: Organization, rollouts: Rollouts) -> None:
+    """With GitHub configured, the rollouts this apply starts are recorded before its first AWS
+    call, as the gated apply records them; without it, only step 1 is attached and nothing
+    advances it (docs/rollout.md)."""
+    env = ActionsEnv.from_environ()
+    started = start(rollouts, desired, live, clock.now().isoformat())
+    if started and env.repository and env.token:
+        write_rollouts(GitHubClient(env.repository, env.token, env.api_url), rollouts,
+                       "rollout started: " + ", ".join(started))
 
 
 def _head(repo: Path) -> str | None:

@@ -27,7 +27,9 @@ from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.lease import holding_lease
 from reconciler.commands.plan import Planned, plan_repository, render
 from reconciler.commands.progress import StderrProgress
+from reconciler.commands.rollouts import write_rollouts
 from reconciler.errors import GitError, ReconcilerError
+from reconciler.plan.rollout import start
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.approval import record_for, save_record
 from reconciler.pullrequests.comment import ACTIONS_BOT
@@ -128,7 +130,17 @@ def _gated_apply(port: GitHubClient, planned: Planned, applying: tuple[Applier, 
                                   env.pr_author_login)
     audit.reason = {"kind": "gated_apply", "pull_request": pull.number, "url": pull.url or None,
                     "author": pull.author, "approvers": approvers, "merge_commit": sha}
+    record_starts(port, planned)
     _apply(port, planned, applier, pull, env.run_url)
+
+
+def record_starts(port: GitHubClient, planned: Planned) -> None:
+    """Rollouts this apply starts are recorded before its first AWS call: a run that dies part way
+    leaves step 1 recorded, and the next run finishes step 1 rather than broadening."""
+    started = start(planned.rollouts, planned.desired, planned.live, clock.now().isoformat())
+    if started:
+        write_rollouts(port, planned.rollouts, "rollout started: " + ", ".join(started))
+        click.echo("rollout started (step 1): " + ", ".join(started), err=True)
 
 
 def _apply(port: GitHubPort, planned: Planned, applier: Applier, pull: PullRequest, run_url: str) -> None:

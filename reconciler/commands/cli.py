@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "apply_merged",
     "doctor",
     "effective",
+    "rollout",
 )
 
 

@@ -7,7 +7,7 @@ Exit codes: 0 done (with --detailed-exitcode: no changes), 1 an error, 2 (with
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -17,6 +17,7 @@ from reconciler.adapters.aws import AwsClient
 from reconciler.apply.closing import close_pacer_for, with_close_queue
 from reconciler.commands.progress import StderrProgress
 from reconciler.commands.publish import publish_plan
+from reconciler.commands.rollouts import rollouts_from_env
 from reconciler.errors import ExitCode, RepositoryError, show_path
 from reconciler.live.access import account_management_trusted
 from reconciler.live.baselines import read_baselines
@@ -26,10 +27,12 @@ from reconciler.model import Organization
 from reconciler.plan.changes import Plan
 from reconciler.plan.checks import needs_account_management, rename_notes
 from reconciler.plan.file import write_plan_file
+from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan as make_plan
 from reconciler.plan.planner import plan_to_json
 from reconciler.plan.render.markdown import render_markdown
 from reconciler.plan.render.text import render_text
+from reconciler.plan.rollout import Rollouts, effective, start_notes
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.repository.load import check_repository
 from reconciler.repository.problems import format_text
@@ -43,6 +46,7 @@ class Planned:
     live: Organization
     plan: Plan
     client: AwsClient
+    rollouts: Rollouts = field(default_factory=Rollouts)  # the records the plan was made with
 
 
 def load_valid(repo: Path) -> Organization:
@@ -60,13 +64,27 @@ def read_live(scope: ReadScope, client: AwsClient | None = None) -> tuple[Organi
     return read_organization(client, scope, StderrProgress()), client
 
 
-def plan_repository(repo: Path) -> Planned:
+def plan_repository(repo: Path, rollouts: Rollouts | None = None) -> Planned:
+    """The plan of the repository against AWS, with every rollout's state as the desired state
+    (docs/rollout.md): the records given, else those GitHub keeps when it is configured."""
     desired = load_valid(repo)
     live, client = read_live(scope_for(desired))
     live = read_baselines(client, desired, live)
-    made = with_access_notes(make_plan(desired, live), live, client)
+    if rollouts is None:
+        rollouts = rollouts_from_env(desired)
+    planned = rollout_plan(desired, live, rollouts)
+    made = with_access_notes(planned, live, client)
     made = with_close_queue(made, close_pacer_for(client, desired, live, made.changes, clock.now()))
-    return Planned(desired, live, made, client)
+    return Planned(desired, live, made, client, rollouts)
+
+
+def rollout_plan(desired: Organization, live: Organization, rollouts: Rollouts) -> Plan:
+    """plan(desired, live) with every rollout's state as the desired state; the plan keeps the
+    repository's own fingerprint, so a step taken by the schedule does not make a pull request's
+    shown plan stale."""
+    planned = make_plan(effective(desired, live, rollouts), live)
+    notes = start_notes(desired, live, rollouts)
+    return replace(planned, notes=(*planned.notes, *notes), repository_fingerprint=fingerprint(desired))
 
 
 def with_access_notes(plan: Plan, live: Organization, client: AwsClient) -> Plan:

@@ -76,6 +76,7 @@ def render_text(report: Report, act: bool) -> str:
              for o in report.outcomes]
     summary = report.summary()
     mode = "" if act else " [report only: kill switch or --dry-run]"
+    lines += [r["message"] for r in report.rollouts]
     lines += [f"Drift: {summary['drifted']} found, {summary['reverted']} reverted, "
               f"{summary['pull_requests']} pull requests (scan: {report.scan}){mode}.",
               _share(report), _ttr(report), *report.issues]
@@ -90,7 +91,8 @@ def render_markdown(report: Report, act: bool) -> str:
     head = (f"## Drift: {summary['drifted']} found, {summary['reverted']} reverted, "
             f"{summary['pull_requests']} pull requests" + ("" if act else " (report only)"))
     return "\n".join([head, "", *table, "", f"- {_share(report)}", f"- {_ttr(report)}",
-                      *(f"- {i}" for i in report.issues), ""])
+                      *(f"- {i}" for i in report.issues),
+                      *(f"- {r['message']}" for r in report.rollouts), ""])
 
 
 def _cell(text: str) -> str:

@@ -24,6 +24,7 @@ from reconciler.apply.closing import close_pacer_for
 from reconciler.apply.organizations import OrganizationsWriter
 from reconciler.commands.audit_trail import open_audit, run_info
 from reconciler.commands.lease import lease_if_free
+from reconciler.commands.rollouts import has_rollouts, read_rollouts, write_rollouts
 from reconciler.drift.applied import Baseline, baseline
 from reconciler.drift.attribution import attribution
 from reconciler.drift.detect import Drift, detect
@@ -32,16 +33,19 @@ from reconciler.drift.lifecycle import pace_closes
 from reconciler.drift.lifecycle_run import LifecycleContext, run_lifecycle
 from reconciler.drift.read import read_live
 from reconciler.drift.remediate import Budget, Context, Files, applier_reverter
+from reconciler.drift.rollout import StepReport, advance, rollback_issue
 from reconciler.drift.run import Report, run
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
 from reconciler.errors import AwsError, GitError
 from reconciler.live.baselines import read_baselines
 from reconciler.live.cloudtrail import denied, lookup_events
+from reconciler.live.rollout_checks import CheckResult, read_checks
 from reconciler.live.spend import daily_spend
-from reconciler.model import Organization
+from reconciler.model import Organization, Policy
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan
+from reconciler.plan.rollout import Rollouts, document_hash, effective, rolling, start
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.comment import checks_note
 from reconciler.repository.load import load_repository
@@ -101,9 +105,20 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     client = AwsClient(lambda: session)
     identity = functools.cache(lambda: caller_identity(session))  # asked once, and only if needed
     events = functools.cache(lambda: attribution_events(client, since))  # one lookup, and only if needed
-    live, scan, covered = read_live(client, desired, state, incremental, at, full_scan_interval)
+    rollouts = read_rollouts(github) if github is not None and has_rollouts(desired) else Rollouts()
+    stepped = advance(rollouts, desired, at, functools.partial(_checks, client, at))
+    # A rollout that is starting or running changes what the policy should be attached to between
+    # runs: those runs scan in full (docs/rollout.md); settled ones keep the incremental path.
+    unsettled = _unsettled(rollouts, desired)
+    live, scan, covered = read_live(client, desired if unsettled else effective(desired, desired, rollouts),
+                                    state, incremental and not unsettled, at, full_scan_interval)
     live = read_baselines(client, desired, live)  # every run, incremental or not: CloudTrail's
-    planned = plan(desired, live)  # Organizations events do not show them
+    # Organizations events do not show them
+    started = start(rollouts, desired, live, now)
+    stepped.steps += [StepReport(n, "started", f"rollout of {n}: step 1 of "
+                                 f"{_steps(desired, n)} started") for n in started]
+    repository, desired = desired, effective(desired, live, rollouts)  # the rollouts' state is desired
+    planned = plan(desired, live)
     pacer = close_pacer_for(client, desired, live, planned.changes, at) if act else None
     drifts = tuple(pace_closes(detect(desired, live, planned), pacer))
     if covered is not None:
@@ -122,11 +137,15 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     port = github or _NoGitHub()
     report = run(desired, drifts, ctx, state, (port, port), audit, now, covered)
     report.scan = scan
-    lines, state.lifecycle = run_lifecycle(desired, live, state.lifecycle, at, LifecycleContext(
+    lines, state.lifecycle = run_lifecycle(repository, live, state.lifecycle, at, LifecycleContext(
         github=port, act=act, budget=ctx.budget, authors=wired.authors, checks_note=wired.checks_note,
-        files_for=lambda name, wanted: lifecycle_files(desired, root, name, wanted),
+        files_for=lambda name, wanted: lifecycle_files(repository, root, name, wanted),
         spend=lambda start, end: daily_spend(client, start, end)))
     report.issues += lines
+    report.rollouts = [step.to_json() for step in stepped.steps]
+    if act and github is not None and (stepped.changed or started):
+        _rollback_issues(github, rollouts, repository, wired.authors, report)
+        write_rollouts(github, rollouts, f"rollouts at {now}")
     if wired.held_back:  # the lease was taken: what this run left undone, the next run must find again
         state.deferred = [d.address for d in drifts if d.decision not in ("report", "skip")]
     if act:  # the run's figures, charted later from the same place as its changes
@@ -137,6 +156,38 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
     return report
+
+
+def _checks(client: AwsClient, now: datetime, policy: Policy, account_ids: list[str],
+            since: datetime) -> CheckResult:
+    assert policy.rollout is not None
+    return read_checks(client, policy.rollout.cloudwatch_alarms, policy.rollout.max_denied_calls,
+                       account_ids, (since, now))
+
+
+def _unsettled(rollouts: Rollouts, desired: Organization) -> bool:
+    for policy in desired.policies:
+        if rolling(policy):
+            record = rollouts.records.get(policy.name)
+            current = record is not None and record.document == document_hash(policy.document)
+            if not current or record is None or record.status == "running":
+                return True
+    return False
+
+
+def _steps(desired: Organization, name: str) -> int:
+    policy = desired.policy(name)
+    return len(policy.rollout.steps) if policy is not None and policy.rollout is not None else 0
+
+
+def _rollback_issues(github: DriftGitHubClient, rollouts: Rollouts, desired: Organization,
+                     authors: frozenset[str], report: Report) -> None:
+    """One issue for each rollout rolled back and not yet reported (its number kept in the record)."""
+    for name, record in sorted(rollouts.records.items()):
+        policy = desired.policy(name)
+        if record.status == "rolled_back" and record.issue is None and policy is not None:
+            record.issue = rollback_issue(github, record, policy, authors)
+            report.issues.append(f"opened issue #{record.issue}: rollout of {name} rolled back")
 
 
 def _applied_state(root: Path, checkout: Organization, github: DriftGitHubClient | None

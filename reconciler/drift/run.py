@@ -47,6 +47,7 @@ class Report:
     remediated: dict[str, float] = field(default_factory=dict)  # address -> seconds, this run
     ttr: list[float] = field(default_factory=list)  # recent history, this run included
     issues: list[str] = field(default_factory=list)  # "opened #3 for ...", "closed #3 ..."
+    rollouts: list[dict[str, str]] = field(default_factory=list)  # the step each rollout took
 
     @property
     def errors(self) -> list[str]:
@@ -63,7 +64,10 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         drift = [{"address": o.drift.address, "kind": o.drift.kind, "remediation": o.remediation,
                   "pull_request": o.pull_request} for o in self.outcomes]
-        return {"drift": drift, "summary": self.summary()}
+        found: dict[str, Any] = {"drift": drift, "summary": self.summary()}
+        if self.rollouts:  # only when the repository has rollouts: the shape stays as it was otherwise
+            found["rollouts"] = self.rollouts
+        return found
 
 
 def run(desired: Organization, drifts: Sequence[Drift], ctx: Context, state: State,

@@ -94,4 +94,25 @@ def _policy(parsed: Parsed) -> model.Policy:
         aws_managed=data.get("aws_managed", False),
         source=model.Source(parsed.path),
         field_sources=_field_sources(parsed),
+        rollout=_rollout(data.get("rollout")),
     )
+
+
+_BAKE_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def _rollout(data: dict[str, Any] | None) -> model.Rollout | None:
+    if data is None:
+        return None
+    steps = tuple(
+        model.RolloutStep(
+            targets=tuple(step["targets"]) if isinstance(step.get("targets"), list) else None,
+            accounts_percent=step.get("accounts_percent"),
+            bake_seconds=int(step.get("bake", "0m")[:-1]) * _BAKE_UNITS[step.get("bake", "0m")[-1]],
+            bake=step.get("bake", ""),
+        )
+        for step in data["steps"]
+    )
+    rollback = data.get("rollback", {})
+    alarms = tuple(rollback.get("cloudwatch_alarms", ()))
+    return model.Rollout(steps, alarms, rollback.get("max_denied_calls"))
