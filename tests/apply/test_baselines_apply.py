@@ -144,3 +144,21 @@ def _calls_until(sim: OrgSim, repo: Path, tmp_path: Path, step: str) -> int:
             adapter.AwsClient.call = original  # type: ignore[method-assign]
         sim.reset(state=True)
     return _ORDER.index(step) + 1
+
+
+def test_contacts_without_trusted_access_are_refused_before_any_change(
+        aws: OrgSim, cli: Any, tmp_path: Path) -> None:
+    """Account Management calls with an AccountId need trusted access: plan says so in a note, and
+    apply refuses before creating anything, naming the fix."""
+    ids = identity_center(aws)
+    aws.client().disable_aws_service_access(ServicePrincipal="account.amazonaws.com")
+    repo = _repo(tmp_path)
+    shown = cli("plan", "--repo", str(repo))
+    assert "AWS refuses to set a member account's alternate contacts or Regions" in shown.stdout
+    aws.reset(state=False)
+    refused = cli("apply", "--repo", str(repo), "--auto-approve")
+    assert refused.returncode == 1
+    assert "enable-aws-service-access --service-principal account.amazonaws.com" in refused.stderr
+    assert "nothing was changed" in refused.stderr
+    assert "CreateAccount" not in aws.calls()
+    assert assignments(aws, ids, "developers") == []
