@@ -112,8 +112,10 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     unsettled = _unsettled(rollouts, desired)
     live, scan, covered = read_live(client, desired if unsettled else effective(desired, desired, rollouts),
                                     state, incremental and not unsettled, at, full_scan_interval)
-    live = read_baselines(client, desired, live)  # every run, incremental or not: CloudTrail's
-    # Organizations events do not show them
+    # Baselines on every run: Organizations' CloudTrail events do not show them. An incremental run
+    # reads contacts, Regions and budgets only of the accounts it re-reads or has open baseline
+    # drift on (Identity Center access in full): the full scan is their safety net (docs/reconcile.md)
+    live = read_baselines(client, desired, live, _baseline_reread(desired, covered, state))
     started = start(rollouts, desired, live, now)
     stepped.steps += [StepReport(n, "started", f"rollout of {n}: step 1 of "
                                  f"{_steps(desired, n)} started") for n in started]
@@ -156,6 +158,16 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
         state.last_run, state.repository = now, fingerprint(desired)
         github.write_state(state.to_json(), f"reconcile run at {now}")
     return report
+
+
+def _baseline_reread(desired: Organization, covered: frozenset[str] | None,
+                     state: State) -> frozenset[str] | None:
+    """The account ids an incremental run reads baselines of; None (all of them) on a full scan."""
+    if covered is None:
+        return None
+    names = {a.split(".", 1)[1] for a in covered if a.startswith("account.")}
+    names |= {a.split(".")[1] for a in state.open if a.startswith("baseline.")}
+    return frozenset(str(a.account_id) for a in desired.accounts if a.name in names and a.account_id)
 
 
 def _checks(client: AwsClient, now: datetime, policy: Policy, account_ids: list[str],

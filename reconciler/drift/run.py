@@ -64,7 +64,7 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         drift = [{"address": o.drift.address, "kind": o.drift.kind, "remediation": o.remediation,
                   "pull_request": o.pull_request} for o in self.outcomes]
-        found: dict[str, Any] = {"drift": drift, "summary": self.summary()}
+        found: dict[str, Any] = {"drift": drift, "summary": self.summary(), "scan": self.scan}
         if self.rollouts:  # only when the repository has rollouts: the shape stays as it was otherwise
             found["rollouts"] = self.rollouts
         return found

@@ -91,7 +91,7 @@ def test_every_kind_of_drift_is_handled_by_its_rule(world: World) -> None:
     before = world.sim.calls()
     report = world.reconcile_json()
     after = world.sim.calls()
-    assert set(report) == {"drift", "summary"}
+    assert set(report) == {"drift", "summary", "scan"}
     assert all(set(d) == {"address", "kind", "remediation", "pull_request"} for d in report["drift"])
     assert report["summary"] == {"in_sync": report["summary"]["in_sync"], "drifted": 20, "reverted": 11,
                                  "pull_requests": 3, "deferred": 0}
