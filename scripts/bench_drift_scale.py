@@ -132,8 +132,14 @@ def _same(kind: str, now: Any, then: Any) -> bool:
     return json.loads(now) == json.loads(then) if kind == "content" else bool(now == then)
 
 
+QUIET_RUNS = 2  # between trials: the last trial's events leave the 20-minute CloudTrail overlap
+
+
 def trial(bench: Bench, kind: str, phase: float, ids: dict[str, Any]) -> dict[str, Any]:
-    """The change `phase` minutes after the last scheduled run, then runs until it is reverted."""
+    """The change `phase` minutes after the last scheduled run, then runs until it is reverted.
+    Quiet runs first, so that no earlier trial's event (the same account or policy changed again)
+    is still in the run's CloudTrail window and makes it re-read what this trial changed."""
+    quiet = [bench.run("--incremental") for _ in range(QUIET_RUNS)]
     last_run = bench.now - SCHEDULE
     changed_at = last_run + timedelta(minutes=phase)
     bench.sim.set_clock(now=_iso(changed_at))
@@ -144,9 +150,10 @@ def trial(bench: Bench, kind: str, phase: float, ids: dict[str, Any]) -> dict[st
         runs.append(bench.run("--incremental"))
         if _same(what[0], _current(bench.org, what), before):
             waited = (started - changed_at).total_seconds() + runs[-1]["seconds"]
-            return {"kind": kind, "phase_minutes": phase, "runs": runs,
+            return {"kind": kind, "phase_minutes": phase, "runs": runs, "quiet_runs": quiet,
                     "remediated_seconds": round(waited, 1)}
-    return {"kind": kind, "phase_minutes": phase, "runs": runs, "remediated_seconds": None}
+    return {"kind": kind, "phase_minutes": phase, "runs": runs, "quiet_runs": quiet,
+            "remediated_seconds": None}
 
 
 def main() -> None:
