@@ -292,4 +292,17 @@ def start_notes(desired: Organization, live: Organization, rollouts: Rollouts) -
                      f"reaches {len(names)} accounts ({shown or 'none'}); the "
                      "scheduled reconcile takes the next steps as their bakes pass with clean "
                      f"checks: {steps}")
+        notes += _in_place_warning(live, policy, step_targets(desired, policy, 0))
     return notes
+
+
+def _in_place_warning(live: Organization, policy: Policy, first: frozenset[str]) -> list[str]:
+    """A changed document rolls out in place: say, for the reviewer, where the policy stops
+    applying until the last step (docs/rollout.md)."""
+    have = next((p for p in live.policies if p.name == policy.name), None)
+    lost = sorted(have.targets - set(first)) if have is not None else []
+    if not lost:
+        return []
+    return [f"warning: {policy.name} exists in AWS with another document and rolls out in place: it is "
+            f"detached from {', '.join(lost)} until the last step, so the accounts there have neither "
+            "the old nor the new document meanwhile (docs/rollout.md)"]

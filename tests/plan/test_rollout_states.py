@@ -54,6 +54,8 @@ def test_a_changed_document_rolls_out_in_place_and_a_rollback_restores_it() -> N
     kinds = sorted((c.kind, c.action, c.address) for c in plan.changes)
     assert kinds == [("attachment", "create", "attachment.guard.ou:Sandbox"),
                      ("attachment", "delete", "attachment.guard.root"), ("policy", "update", "policy.guard")]
+    warning = next(n for n in plan.notes if n.startswith("warning: guard"))
+    assert "detached from root until the last step" in warning  # the reviewer sees the gap
     assert start(rollouts, desired, live, T0.isoformat()) == ["guard"]
     record = rollouts.records["guard"]
     assert record.previous == {"document": OLD, "targets": ["root"]}
