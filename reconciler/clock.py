@@ -12,12 +12,16 @@ not decisions about the date, so they do not read this clock.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from reconciler.errors import ReconcilerError, show
 
 CLOCK_ENV: Final = "RECONCILER_CLOCK"
+_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_DURATION = re.compile(r"(?:(\d+)([dhms]))+")
+_PART = re.compile(r"(\d+)([dhms])")
 
 
 class ClockError(ReconcilerError):
@@ -40,3 +44,22 @@ def now() -> datetime:
     """The current instant, in UTC: RECONCILER_CLOCK when set, else the system clock."""
     value = os.environ.get(CLOCK_ENV, "").strip()
     return parse_instant(value) if value else datetime.now(UTC)
+
+
+def parse_duration(text: str) -> timedelta:
+    """`6h`, `90m`, `1h30m`, `2d`, `0s`; ValueError, saying what is accepted, otherwise."""
+    cleaned = text.strip().lower()
+    if not _DURATION.fullmatch(cleaned):
+        raise ValueError(f"{text!r} is not a duration: write a number and a unit (d, h, m or s), "
+                         "e.g. 6h, 90m or 1h30m")
+    return timedelta(seconds=sum(int(n) * _UNITS[u] for n, u in _PART.findall(cleaned)))
+
+
+def format_duration(delta: timedelta) -> str:
+    """The form `parse_duration` reads: 6h, 1h30m, 0s."""
+    seconds, parts = int(delta.total_seconds()), []
+    for unit, size in _UNITS.items():
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0s"

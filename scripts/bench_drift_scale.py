@@ -37,6 +37,7 @@ sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "scripts"))
 
 from bench_plan import seed  # noqa: E402 - scripts/ is on sys.path
+from bench_reconcile import repository_files  # noqa: E402
 from generate_org import generate as generate_org  # noqa: E402
 
 from ghfake.testing import GHFake, actions_env, schedule_event  # noqa: E402
@@ -48,10 +49,6 @@ START = datetime(2026, 12, 1, tzinfo=UTC)
 INTRUDER = "AKIABENCHINTRUDER"
 RECONCILER = str(Path(sys.executable).parent / "reconciler")  # the console script beside this Python
 MOST_RUNS = 4  # a drift not reverted within this many scheduled runs counts as missed
-
-
-def _files(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text() for p in root.rglob("*.yaml")}
 
 
 def _iso(moment: datetime) -> str:
@@ -83,18 +80,20 @@ class Bench:
         return result
 
 
-def _write_ids(repo: Path, org: Any) -> None:
-    ids = {a["Email"]: a["Id"] for p in org.get_paginator("list_accounts").paginate() for a in p["Accounts"]}
+def _account_ids(org: Any) -> dict[str, str]:
+    return {a["Email"]: a["Id"] for p in org.get_paginator("list_accounts").paginate() for a in p["Accounts"]}
+
+
+def _write_ids(repo: Path, ids: dict[str, str]) -> None:
     for path in (repo / "accounts").glob("*.yaml"):
         text = path.read_text()
         email = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("email:"))
         path.write_text(f'account_id: "{ids[email]}"\n{text}')
 
 
-def _pick(org: Any, desired: Any) -> dict[str, Any]:
+def _pick(org: Any, desired: Any, ids: dict[str, str]) -> dict[str, Any]:
     """An account whose drift is reverted directly (automation_level full, in an OU) and an SCP."""
     account = next(a for a in desired.accounts if a.automation_level == "full" and a.ou != "root")
-    ids = {a["Email"]: a["Id"] for p in org.get_paginator("list_accounts").paginate() for a in p["Accounts"]}
     policies = [p for page in org.get_paginator("list_policies").paginate(Filter="SERVICE_CONTROL_POLICY")
                 for p in page["Policies"] if not p["AwsManaged"]]
     return {"account": ids[account.email], "policy": policies[0]["Id"]}
@@ -174,14 +173,15 @@ def main() -> None:
         started = time.monotonic()
         seed(sim.client(), desired)
         print(f"seeded {args.accounts} accounts in {time.monotonic() - started:.0f}s", file=sys.stderr)
-        _write_ids(repo, sim.client())  # as the apply's write-back leaves them
-        gh.create_repo("acme/bench", _files(repo))
+        account_ids = _account_ids(sim.client())
+        _write_ids(repo, account_ids)  # as the apply's write-back leaves them
+        gh.create_repo("acme/bench", repository_files(repo))
         event = schedule_event(repository="acme/bench")
         env = {**os.environ, **sim.env()}
         env.pop("RECONCILER_AWS_PACING", None)  # pacing on, as in production
         env.update(actions_env(Path(tmp) / "actions", event_name="schedule", repository="acme/bench",
                                payload=event, api_url=gh.url, token=gh.token))
-        ids = _pick(sim.client(), desired)
+        ids = _pick(sim.client(), desired, account_ids)
         sim.configure(throttle=True, cloudtrail_delivery_seconds=args.delivery_minutes * 60)
         bench = Bench(sim, env, repo)
         first = bench.run("--incremental")

@@ -31,7 +31,7 @@ from ghfake.testing import GHFake, actions_env, schedule_event  # noqa: E402
 from orgsim.testing import OrgSim  # noqa: E402
 
 
-def _files(root: Path) -> dict[str, str]:
+def repository_files(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): p.read_text() for p in root.rglob("*.yaml")}
 
 
@@ -60,7 +60,7 @@ def main() -> None:
         env = {**os.environ, **sim.env(), "RECONCILER_AWS_PACING": "off"}
         subprocess.run(["reconciler", "apply", "--repo", str(repo), "--auto-approve",
                         "--no-writeback-commit"], env=env, check=True, capture_output=True)
-        gh.create_repo("acme/bench", _files(repo))
+        gh.create_repo("acme/bench", repository_files(repo))
         event = schedule_event(repository="acme/bench")
         env.update(actions_env(Path(tmp) / "actions", event_name="schedule", repository="acme/bench",
                                payload=event, api_url=gh.url, token=gh.token))

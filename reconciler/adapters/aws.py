@@ -93,8 +93,7 @@ class AwsClient:
             self._building = threading.Lock()
             self._client("organizations")  # the one every command needs: set-up errors surface here
         except (BotoCoreError, NoRegionError, ValueError) as exc:  # ValueError: a malformed endpoint URL
-            raise AwsError(f"cannot set up the AWS client: {exc}; check AWS_PROFILE, AWS_REGION and "
-                           "AWS_ENDPOINT_URL") from exc
+            raise _setup_error(exc) from exc
         pacing = os.environ.get(PACING_ENV, "on").lower() != "off"
         self.limiter = limiter or RateLimiter(enabled=pacing)
         self.calls: Counter[str] = Counter()
@@ -135,8 +134,7 @@ class AwsClient:
                     client = self._clients[service] = self._session.client(  # type: ignore[call-overload]
                         service, region_name=self._regions[service], config=self._config)
                 except (BotoCoreError, ValueError) as exc:
-                    raise AwsError(f"cannot set up the AWS client: {exc}; check AWS_PROFILE, AWS_REGION "
-                                   "and AWS_ENDPOINT_URL") from exc
+                    raise _setup_error(exc) from exc
             return client
 
     def pages(self, operation: str, key: str, service: str = "organizations",
@@ -156,6 +154,11 @@ class AwsClient:
     def _maybe_crash(self) -> None:
         if self._crash_after and sum(self.calls.values()) >= self._crash_after:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _setup_error(exc: Exception) -> AwsError:
+    return AwsError(f"cannot set up the AWS client: {exc}; check AWS_PROFILE, AWS_REGION and "
+                    "AWS_ENDPOINT_URL")
 
 
 def organizations_region(region: str) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
+from reconciler.clock import parse_duration
 from reconciler.commands.wiring import reconcile_once
 from reconciler.drift.run import Report
-from reconciler.drift.schedule import parse_duration
 from reconciler.pullrequests.actions import ActionsEnv
 
 _SIGNS = {"missing": "+", "modified": "~", "unmanaged": "?"}

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from reconciler.drift.lifecycle import SPEND_WINDOW_DAYS, Book, Transition, findings, observe, record_spend
-from reconciler.drift.pull_request_text import hidden_marker
+from reconciler.drift.pull_request_text import hidden_marker, own_issue
 from reconciler.drift.remediate import Budget, Files
 from reconciler.errors import ReconcilerError
 from reconciler.model import Organization
@@ -147,9 +147,7 @@ def _keep_issue(ctx: LifecycleContext, kind: str, title: str, rows: Sequence[str
     """One issue per kind, found again by its marker: opened with the first row, edited when the
     rows change, closed when there are none."""
     marker = hidden_marker(kind, {})
-    ours = {a.lower() for a in ctx.authors}
-    existing = next((i for i in ctx.github.open_issues()
-                     if marker in i.body and i.author.lower() in ours), None)
+    existing = own_issue(ctx.github.open_issues(), marker, ctx.authors)
     if not rows:
         if existing is None:
             return []

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reconciler.drift.detect import Drift
 from reconciler.model import metadata_from_tags
+from reconciler.pullrequests.port import Issue
 
 BRANCH_PREFIX = "reconciler/drift/"
 IMPORT_PREFIX = "reconciler/import/"
@@ -57,6 +58,13 @@ def hidden_marker(kind: str, data: Mapping[str, Any]) -> str:
     text = json.dumps(data, sort_keys=True)
     # An address is user text; keep it from ending the HTML comment early.
     return f"<!-- reconciler:{kind} " + text.replace("<", "\\u003c").replace(">", "\\u003e") + " -->"
+
+
+def own_issue(issues: Iterable[Issue], marker: str, authors: Iterable[str]) -> Issue | None:
+    """The open issue the product itself wrote with this marker: a marker pasted by anyone else
+    does not count (GitHub logins compare case-insensitively)."""
+    ours = {a.lower() for a in authors}
+    return next((i for i in issues if marker in i.body and i.author.lower() in ours), None)
 
 
 def parse_marker(body: str | None) -> tuple[str, str] | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from reconciler.drift.pull_request_text import hidden_marker
+from reconciler.drift.pull_request_text import hidden_marker, own_issue
 from reconciler.live.rollout_checks import CheckResult
 from reconciler.model import Organization, Policy
 from reconciler.plan.rollout import (
@@ -148,10 +148,10 @@ def marker(policy: str, document: str) -> str:
 def rollback_issue(issues: RolloutIssues, record: RolloutRecord, policy: Policy,
                    authors: frozenset[str]) -> int:
     """The one issue for this rollback: found again (never a second one), or opened."""
-    mark, ours = marker(policy.name, record.document), {a.lower() for a in authors}
-    for issue in issues.open_issues():
-        if mark in issue.body and issue.author.lower() in ours:
-            return issue.number
+    mark = marker(policy.name, record.document)
+    found = own_issue(issues.open_issues(), mark, authors)
+    if found is not None:
+        return found.number
     body = issue_body(record, policy, mark)
     return issues.create_issue(f"Rollout of {policy.name} rolled back", body).number
 

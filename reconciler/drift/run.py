@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from reconciler.apply.audit import AuditLog
 from reconciler.drift.detect import Drift, managed_addresses
-from reconciler.drift.pull_request_text import branches_for, hidden_marker, retired
+from reconciler.drift.pull_request_text import branches_for, hidden_marker, own_issue, retired
 from reconciler.drift.remediate import Budget, Context, Outcome, remediate
 from reconciler.drift.state import (
     Failure,
@@ -156,10 +156,10 @@ def _open_issue(github: tuple[Issues, Budget, frozenset[str]], address: str,
     """The failure issue's number: the one the product opened already (the state may have been
     lost: never a second one), or a new one; None past the run's cap (the next run opens it)."""
     issues, budget, authors = github
-    marker, ours = _marker(address), {a.lower() for a in authors}
-    for issue in issues.open_issues():
-        if marker in issue.body and issue.author.lower() in ours:
-            return issue.number
+    marker = _marker(address)
+    found = own_issue(issues.open_issues(), marker, authors)
+    if found is not None:
+        return found.number
     if not budget.take():
         return None
     errors = "\n".join(f"- {e.replace('`', chr(39))}" for e in failure.errors)

@@ -8,9 +8,9 @@ takes about 40 minutes at the paced read rates (docs/live-reader.md), longer tha
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
+from reconciler.clock import format_duration
 from reconciler.drift.detect import managed_addresses
 from reconciler.drift.state import State, decode_states
 from reconciler.model import Organization
@@ -21,9 +21,6 @@ from reconciler.plan.fingerprint import fingerprint
 # incremental path misread) stays unseen for at most that long. See docs/reconcile.md.
 FULL_SCAN_INTERVAL = timedelta(hours=6)
 REREAD = ("account.", "policy.", "attachment.")  # what the incremental path re-reads when it is open
-_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-_DURATION = re.compile(r"(?:(\d+)([dhms]))+")
-_PART = re.compile(r"(\d+)([dhms])")
 
 
 def full_scan_reason(state: State, desired: Organization, incremental: bool, now: datetime,
@@ -64,22 +61,3 @@ def parse_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def parse_duration(text: str) -> timedelta:
-    """`6h`, `90m`, `1h30m`, `2d`, `0s`; ValueError, saying what is accepted, otherwise."""
-    cleaned = text.strip().lower()
-    if not _DURATION.fullmatch(cleaned):
-        raise ValueError(f"{text!r} is not a duration: write a number and a unit (d, h, m or s), "
-                         "e.g. 6h, 90m or 1h30m")
-    return timedelta(seconds=sum(int(n) * _UNITS[u] for n, u in _PART.findall(cleaned)))
-
-
-def format_duration(delta: timedelta) -> str:
-    """The form `parse_duration` reads: 6h, 1h30m, 0s."""
-    seconds, parts = int(delta.total_seconds()), []
-    for unit, size in _UNITS.items():
-        if seconds >= size:
-            parts.append(f"{seconds // size}{unit}")
-            seconds %= size
-    return "".join(parts) or "0s"

@@ -7,6 +7,7 @@ from typing import Any
 from yaml.nodes import MappingNode
 
 from reconciler import model
+from reconciler.clock import parse_duration
 from reconciler.repository.baselines import build_baselines
 from reconciler.repository.parse import Parsed, locate
 from reconciler.repository.policy_rules import policy_type
@@ -98,9 +99,6 @@ def _policy(parsed: Parsed) -> model.Policy:
     )
 
 
-_BAKE_UNITS = {"m": 60, "h": 3600, "d": 86400}
-
-
 def _rollout(data: dict[str, Any] | None) -> model.Rollout | None:
     if data is None:
         return None
@@ -108,7 +106,7 @@ def _rollout(data: dict[str, Any] | None) -> model.Rollout | None:
         model.RolloutStep(
             targets=tuple(step["targets"]) if isinstance(step.get("targets"), list) else None,
             accounts_percent=step.get("accounts_percent"),
-            bake_seconds=int(step.get("bake", "0m")[:-1]) * _BAKE_UNITS[step.get("bake", "0m")[-1]],
+            bake_seconds=int(parse_duration(step.get("bake", "0m")).total_seconds()),
             bake=step.get("bake", ""),
         )
         for step in data["steps"]

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 from drift_world import PROJECT, World
 
+from reconciler.clock import format_duration, parse_duration
 from reconciler.commands.cli import cli
-from reconciler.drift.schedule import format_duration, full_scan_reason, parse_duration
+from reconciler.drift.schedule import full_scan_reason
 from reconciler.drift.state import State, record_failure
 from reconciler.model import Organization
 from reconciler.plan.fingerprint import fingerprint
