@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from yaml.nodes import MappingNode
@@ -56,14 +57,38 @@ def _source(parsed: Parsed, keypath: tuple[str | int, ...]) -> model.Source:
     return model.Source(parsed.path, line, column)
 
 
-def _field_sources(parsed: Parsed) -> dict[str, model.Source]:
-    assert isinstance(parsed.node, MappingNode)
-    sources = {
-        key.value: model.Source(parsed.path, value.start_mark.line + 1, value.start_mark.column + 1)
-        for key, value in parsed.node.value
-    }
-    sources.update({_ALIASES[k]: s for k, s in sources.items() if k in _ALIASES})
-    return sources
+class _FieldSources(Mapping[str, model.Source]):
+    """Where each top-level field of a file is (its line and column), worked out when first asked:
+    a plan of 10,000 accounts asks for none of them unless something is wrong."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        self._parsed = parsed
+        self._found: dict[str, model.Source] | None = None
+
+    def _sources(self) -> dict[str, model.Source]:
+        if self._found is None:
+            assert isinstance(self._parsed.node, MappingNode)
+            path = self._parsed.path
+            found = {
+                key.value: model.Source(path, value.start_mark.line + 1, value.start_mark.column + 1)
+                for key, value in self._parsed.node.value
+            }
+            found.update({_ALIASES[k]: s for k, s in found.items() if k in _ALIASES})
+            self._found = found
+        return self._found
+
+    def __getitem__(self, key: str) -> model.Source:
+        return self._sources()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources())
+
+    def __len__(self) -> int:
+        return len(self._sources())
+
+
+def _field_sources(parsed: Parsed) -> Mapping[str, model.Source]:
+    return _FieldSources(parsed)
 
 
 def _account(parsed: Parsed) -> model.Account:

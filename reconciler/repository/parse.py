@@ -24,6 +24,30 @@ MAX_DEPTH = 50  # a real policy document nests 6 levels; deeper input only risks
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's resolved tag depends on its text only
+_PLAIN_TAGS_MAX = 100_000
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's safe loader with a cheaper resolver: the safe schema registers no path resolvers,
+    so descending and ascending track nothing, and a plain scalar's tag (str, int, bool, ...) is
+    remembered by its text, since 10,000 account files repeat the same keys and values."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
 @dataclass
@@ -63,7 +87,7 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Parsed:
     if "\t" in text and _tab_problems(text, rel, problems):
         return parsed
     try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(rel, exc))
         return parsed

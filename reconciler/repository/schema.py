@@ -15,6 +15,7 @@ from jsonschema.validators import extend
 from yaml.nodes import Node, ScalarNode
 
 from reconciler.errors import show
+from reconciler.repository.fast_schema import Check, Unsupported, compile_schema
 from reconciler.repository.parse import STR_TAG, locate, walk
 from reconciler.repository.problems import Problem
 
@@ -92,7 +93,19 @@ def validator(kind: str) -> Any:
     return _Validator(schema(kind))
 
 
+@cache
+def fast_check(kind: str) -> Check | None:
+    """The compiled yes/no check of a kind's schema (fast_schema.py), or None if it cannot be."""
+    try:
+        return compile_schema(schema(kind))
+    except Unsupported:
+        return None
+
+
 def schema_problems(kind: str, rel: str, value: object, node: Node | None) -> list[Problem]:
+    fast = fast_check(kind)
+    if fast is not None and fast(value):
+        return []  # valid; jsonschema below only runs to find and word errors
     problems: list[Problem] = []
     for error in validator(kind).iter_errors(value):
         problems.extend(_problems(error, rel, node))
