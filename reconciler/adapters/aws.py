@@ -10,6 +10,7 @@ outside the port is `caller_identity` (STS), which a reconcile run makes at most
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
@@ -161,6 +162,7 @@ def _setup_error(exc: Exception) -> AwsError:
                     "AWS_ENDPOINT_URL")
 
 
+@functools.cache
 def organizations_region(region: str) -> str:
     """The Region of `region`'s partition that Organizations answers in and CloudTrail keeps its
     events in: the partition endpoint's credential scope in botocore's endpoint data (us-east-1
