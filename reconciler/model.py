@@ -8,6 +8,7 @@ one side knows (an OU's AWS id, a file position) are optional and excluded from 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -155,6 +156,38 @@ ROLLOUT_TYPES: Final = (SCP,)
 
 def rollout_allowed(policy_type: str) -> bool:
     return policy_type in ROLLOUT_TYPES
+
+
+# A changed document of a policy that exists in AWS rolls out as a second policy beside the
+# original, its shadow (docs/rollout.md): named from the original within CreatePolicy's Name
+# limit (1-128 characters, Organizations API Reference), and marked by its description, which
+# names the original, so that every stage knows it as the reconciler's and never as unmanaged.
+SHADOW_SUFFIX: Final = ".rollout"
+POLICY_NAME_MAX: Final = 128
+_SHADOW_MARK: Final = "org-reconciler rollout of "
+_SHADOW_TAIL: Final = ": the new document beside the original until the rollout ends"
+
+
+def shadow_name(name: str) -> str:
+    """`<name>.rollout`; a name too long for that keeps its start and a hash of the whole."""
+    if len(name) + len(SHADOW_SUFFIX) <= POLICY_NAME_MAX:
+        return name + SHADOW_SUFFIX
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    keep = POLICY_NAME_MAX - len(SHADOW_SUFFIX) - len(digest) - 1
+    return f"{name[:keep]}-{digest}{SHADOW_SUFFIX}"
+
+
+def shadow_description(name: str) -> str:
+    return _SHADOW_MARK + name + _SHADOW_TAIL
+
+
+def shadow_of(name: str, description: str | None) -> str | None:
+    """The original's name when a policy called `name` with `description` is a rollout's shadow."""
+    text = description or ""
+    if not (text.startswith(_SHADOW_MARK) and text.endswith(_SHADOW_TAIL)):
+        return None
+    original = text[len(_SHADOW_MARK):len(text) - len(_SHADOW_TAIL)]
+    return original if original and shadow_name(original) == name else None
 
 
 @dataclass(frozen=True)

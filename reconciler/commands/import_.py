@@ -22,6 +22,9 @@ def command(output: Path) -> None:
     report = import_organization(live, output)
     for line in report.renamed:
         click.echo(f"renamed to fit the repository format: {line}", err=True)
+    for name in report.shadows:
+        click.echo(f"not imported: {name}, a rollout's shadow policy, which the reconciler deletes when "
+                   "its rollout ends (docs/rollout.md)", err=True)
     if report.defaulted:
         click.echo(f"{report.defaulted} accounts lack some metadata tags: defaults were written, "
                    "marked with a comment; review them before the first apply", err=True)

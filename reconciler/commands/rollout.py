@@ -18,7 +18,7 @@ from reconciler.commands.plan import load_valid
 from reconciler.commands.rollouts import ROLLOUTS_REF, read_rollouts, write_rollouts
 from reconciler.errors import ReconcilerError, show
 from reconciler.live import rollout_checks
-from reconciler.model import Organization
+from reconciler.model import Organization, shadow_name
 from reconciler.plan.rollout import RolloutRecord, document_hash, step_targets
 from reconciler.pullrequests.actions import ActionsEnv
 
@@ -64,13 +64,16 @@ def _row(desired: Organization, name: str, record: RolloutRecord) -> dict[str, A
         return {**row, "status": "orphaned", "note": "the repository no longer has this policy's rollout"}
     steps = policy.rollout.steps
     row["steps"] = len(steps)
+    shadow = record.previous is not None
+    if shadow:  # a changed document: the shadow policy carries it through the steps
+        row["shadow"] = record.shadow or shadow_name(name)
     if record.document != document_hash(policy.document):
         row["note"] = "the repository's document differs: the rollout starts over when it is applied"
     if record.status == "rolled_back":
         row.update(reason=record.reason, evidence=record.evidence, issue=record.issue,
                    attached=sorted(record.previous["targets"]) if record.previous else [])
         return row
-    row["attached"] = sorted(step_targets(desired, policy, record.step))
+    row["attached"] = sorted(step_targets(desired, policy, record.step, shadow=shadow))
     if record.status == "running":
         ends = datetime.fromisoformat(record.since) + timedelta(seconds=steps[record.step].bake_seconds)
         row["bake_ends"] = ends.isoformat()
@@ -84,6 +87,8 @@ def _text(row: dict[str, Any]) -> str:
                                                   if len(attached) > SHOWN_TARGETS else "")
     state = row["status"].replace("_", " ")
     lines = [f"{row['policy']}: {state}, step {row['step']} of {row.get('steps', '?')}"]
+    if row.get("shadow"):
+        lines.append("  " + _shadow_words(row["policy"], row["shadow"], row["status"]))
     if row["status"] == "rolled_back":
         lines.append(f"  rolled back: {row['reason']}")
         evidence = row.get("evidence") or {}
@@ -105,6 +110,15 @@ def _text(row: dict[str, Any]) -> str:
     if row.get("note"):
         lines.append(f"  note: {row['note']}")
     return "\n".join(lines)
+
+
+def _shadow_words(policy: str, shadow: str, status: str) -> str:
+    if status == "running":
+        return (f"shadow policy {shadow} holds the new document at the step's targets; {policy} keeps "
+                "its old document and targets until the last step")
+    if status == "done":
+        return f"{policy} holds the new document; shadow policy {shadow} is deleted"
+    return f"shadow policy {shadow} is deleted; {policy} kept its old document and targets"
 
 
 def _or(value: object, instead: str) -> object:
@@ -132,7 +146,8 @@ def _retry(port: GitHubClient, policy: str) -> None:
         raise ReconcilerError(f"the rollout of {show(policy)} is {record.status.replace('_', ' ')}, not "
                               "rolled back: there is nothing to retry")
     now = clock.now().isoformat()
-    rollouts.records[policy] = RolloutRecord(record.document, 0, now, "running", now, record.previous)
+    rollouts.records[policy] = RolloutRecord(record.document, 0, now, "running", now, record.previous,
+                                             shadow=record.shadow)
     write_rollouts(port, rollouts, f"rollout of {policy} retried at {now}")
     click.echo(f"rollout of {policy} starts again at step 1; the next reconcile run attaches it")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reconciler.model import Account, Organization
+from reconciler.model import Account, Organization, shadow_of
 from reconciler.plan.baselines import baseline_addresses
 from reconciler.plan.changes import Change, Kind, Plan, Unmanaged
 
@@ -66,6 +66,9 @@ def _from_change(change: Change, desired: Organization) -> Drift:
         return _account_drift(change, desired)
     if change.kind == "baseline":
         return _baseline_drift(change, desired)
+    if _retired_shadow(change):
+        return Drift(change.address, kind, "policy", "revert", "a rollout's shadow policy, its rollout over: "
+                     "deleted", change=change)
     if change.action == "delete" and change.kind != "attachment":
         # Only the repository may ask to delete; an automatic remediation never does.
         return Drift(change.address, kind, change.kind, "report", "exists only in AWS; never deleted "
@@ -77,6 +80,14 @@ def _from_change(change: Change, desired: Organization) -> Drift:
         "policy_type": "policy types are reverted directly",
     }[change.kind]
     return Drift(change.address, kind, change.kind, "revert", reason, change=change)
+
+
+def _retired_shadow(change: Change) -> bool:
+    """The reconciler's own shadow policy of a rollout that is over (docs/rollout.md): deleted like
+    any step attachment is removed, not left for a person."""
+    before = change.before or {}
+    return (change.kind, change.action) == ("policy", "delete") and shadow_of(
+        str(before.get("name")), before.get("description")) is not None
 
 
 def _account_drift(change: Change, desired: Organization) -> Drift:

@@ -49,9 +49,10 @@ class RolloutRun:
     changed: bool = False  # a record changed: the store must be written
 
 
-def attached_account_ids(org: Organization, policy: Policy, step: int) -> list[str]:
-    """The accounts the policy reaches during `step`, by id (the denial metric's dimension)."""
-    reached = reached_accounts(org, step_targets(org, policy, step), canary=False)
+def attached_account_ids(org: Organization, policy: Policy, step: int, *, shadow: bool = False) -> list[str]:
+    """The accounts the policy (or its shadow) reaches during `step`, by id (the denial metric's
+    dimension)."""
+    reached = reached_accounts(org, step_targets(org, policy, step, shadow=shadow), canary=False)
     return sorted(a.account_id for a in reached if a.account_id)
 
 
@@ -82,7 +83,8 @@ def _one(record: RolloutRecord, policy: Policy, desired: Organization, now: date
     assert policy.rollout is not None
     steps = policy.rollout.steps
     since = datetime.fromisoformat(record.since)
-    result = checks(policy, attached_account_ids(desired, policy, record.step), since)
+    shadow = record.previous is not None
+    result = checks(policy, attached_account_ids(desired, policy, record.step, shadow=shadow), since)
     record.checks = {**result.values(), "read_at": now.isoformat()}
     failure = _failure(policy, result)
     if failure is not None:
@@ -102,18 +104,20 @@ def _one(record: RolloutRecord, policy: Policy, desired: Organization, now: date
     record.step, record.since = record.step + 1, now.isoformat()
     if steps[record.step].final:
         record.status = "done"
+        done = (f"the new document put into {policy.name}, shadow {record.shadow or 'policy'} detached "
+                "and deleted" if shadow else "attached to its declared targets, step attachments removed")
         return StepReport(policy.name, "completed", f"rollout of {policy.name}: step {record.step + 1} "
-                          f"of {len(steps)}: attached to its declared targets, step attachments removed")
+                          f"of {len(steps)}: {done}")
     return StepReport(policy.name, "advanced", f"rollout of {policy.name}: step {record.step + 1} of "
-                      f"{len(steps)}: {describe_step(desired, policy, record.step)}")
+                      f"{len(steps)}: {describe_step(desired, policy, record.step, shadow=shadow)}")
 
 
-def describe_step(desired: Organization, policy: Policy, step: int) -> str:
+def describe_step(desired: Organization, policy: Policy, step: int, *, shadow: bool = False) -> str:
     assert policy.rollout is not None
     this = policy.rollout.steps[step]
     if this.final:
         return "the declared targets"
-    targets = step_targets(desired, policy, step)
+    targets = step_targets(desired, policy, step, shadow=shadow)
     if this.targets is not None:
         return "attached to " + ", ".join(sorted(this.targets)) + f" ({len(targets)} targets in all)"
     accounts = sum(1 for t in targets if t.startswith("account:"))
@@ -158,7 +162,9 @@ def rollback_issue(issues: RolloutIssues, record: RolloutRecord, policy: Policy,
 
 def issue_body(record: RolloutRecord, policy: Policy, mark: str) -> str:
     ev = record.evidence
-    restored = ("its previous document and targets were restored" if record.previous is not None
+    shadow = record.shadow or "with the new document"
+    restored = (f"its shadow policy {shadow} was detached and deleted; {policy.name} kept its previous "
+                "document and targets throughout" if record.previous is not None
                 else "it was detached from every target it had been attached to")
     lines = [f"The reconciler rolled back the rollout of policy `{policy.name}` during step {ev.get('step')} "
              f"and stopped it: {restored}.", "", f"**Why**: {record.reason}", "",

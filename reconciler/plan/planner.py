@@ -10,7 +10,8 @@ changes in the order apply runs them:
 4. accounts created                8. account baselines (contacts, Regions, access, budgets)
                                    9. deletions: policies, OUs (children first), account closes
 
-Nothing live is deleted unless the repository says so; see docs/plan.md for the rules.
+Nothing live is deleted unless the repository says so (or it is a rollout's shadow policy whose
+rollout is over: reconciler.plan.policies.retired_shadows); see docs/plan.md for the rules.
 """
 
 from __future__ import annotations
@@ -61,9 +62,11 @@ def plan(desired: Organization, live: Organization) -> Plan:
     updates, closes, notes = account_changes(matching, desired)
     changes = [
         *types, *ou_creates, *ou_updates, *policies.changes, *create_changes(matching), *updates,
-        *policies.attach, *policies.detach, *baseline_changes(desired, live, matching), *closes,
+        *policies.attach, *policies.detach, *baseline_changes(desired, live, matching), *policies.deletes,
+        *closes,
     ]
-    check_destructive(changes, desired)
+    retired = {id(c) for c in policies.retired}  # a retired rollout shadow's: not the repository's deletes
+    check_destructive([c for c in changes if id(c) not in retired], desired)
     check_per_target(_final_targets(desired, live, space, policies.final), desired)
     return Plan(
         changes=tuple(changes),

@@ -2,7 +2,9 @@
 
 The repository is authoritative for the policies it lists: their documents, and where they are
 attached (an attachment added out of band is detached). Policies it does not list are reported as
-unmanaged, never touched. FullAWSAccess is AWS's: never edited, and its attachments are left as AWS
+unmanaged, never touched, except a rollout's shadow policy (docs/rollout.md), which is the
+reconciler's own: while its rollout runs the desired state has it, and after that it is detached
+and deleted. FullAWSAccess is AWS's: never edited, and its attachments are left as AWS
 makes them unless `policies/FullAWSAccess.yaml` declares where it must stay.
 """
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.errors import GuardrailError, RepositoryError
-from reconciler.model import FULL_AWS_ACCESS, ROOT, SCP, Organization, Policy
+from reconciler.model import FULL_AWS_ACCESS, ROOT, SCP, Organization, Policy, shadow_of
 from reconciler.plan.changes import Change
 from reconciler.plan.fingerprint import jsonable
 from reconciler.plan.targets import ACCOUNT, OU, Reach, TargetSpace, display
@@ -24,6 +26,10 @@ class PolicyPlan:
     changes: list[Change] = field(default_factory=list)  # creates and updates of policies
     attach: list[Change] = field(default_factory=list)
     detach: list[Change] = field(default_factory=list)
+    deletes: list[Change] = field(default_factory=list)  # rollout shadows whose rollout is over
+    # The detaches and deletes of those shadows: the reconciler's own, outside
+    # guardrails.max_destructive_changes (a 25% canary alone can pass it)
+    retired: list[Change] = field(default_factory=list)
     # (policy type, targets) for every policy as it will be, for the per-target quota
     final: list[tuple[str, frozenset[str]]] = field(default_factory=list)
 
@@ -61,7 +67,23 @@ def plan_policies(
             _policy_change(policy, have, reach, result)
         _attachments(policy.name, wanted, current, reach, result)
         result.final.append((policy.type, frozenset(wanted)))
+    for shadow in retired_shadows(desired, live):
+        current = _live_targets(shadow, space)
+        detaches = [_attachment(shadow.name, k, "delete", reach) for k in sorted(current)]
+        delete = Change(f"policy.{shadow.name}", "policy", "delete", before=policy_dict(shadow),
+                        reach=reach.of_all(current))
+        result.detach += detaches
+        result.deletes.append(delete)
+        result.retired += [*detaches, delete]
     return result
+
+
+def retired_shadows(desired: Organization, live: Organization) -> list[Policy]:
+    """Rollout shadows in AWS that the desired state no longer has: their rollout ended or was
+    rolled back (or a run stopped before it deleted them). Deleted after their detaches."""
+    names = {p.name for p in desired.policies}
+    return sorted((p for p in live.policies if p.name not in names and not p.aws_managed
+                   and shadow_of(p.name, p.description) is not None), key=lambda p: p.name)
 
 
 def _wanted(policy: Policy, space: TargetSpace, *, management_allowed: bool) -> set[str]:
@@ -153,5 +175,5 @@ def unmanaged_targets(live: Organization, managed: Iterable[str], space: TargetS
         Policy(p.name, p.type, p.description, p.document,
                frozenset(space.from_live(t) for t in p.targets), p.aws_managed, p.policy_id)
         for p in live.policies
-        if p.name not in names and not p.aws_managed
+        if p.name not in names and not p.aws_managed and shadow_of(p.name, p.description) is None
     ]

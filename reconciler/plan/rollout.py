@@ -5,7 +5,11 @@ running rollout stands for.
 A rollout's state is the desired state while it runs: `effective(desired, live, rollouts)` is the
 repository's organization with each rolling-out policy's targets replaced by its current step's
 (and, rolled back, by what it had before), so the planner, apply and drift handling need nothing
-new and never fight a rollout.
+new and never fight a rollout. A changed document of a policy AWS already has rolls out beside the
+old one, as a second policy (its shadow, `reconciler.model.shadow_name`): the original keeps its
+old document and targets, the shadow holds the new document and takes the steps, and the last
+step puts the new document into the original; the planner deletes a shadow the effective state
+no longer has.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from reconciler.model import (
     RolloutStep,
     policy_content,
     rollout_allowed,
+    shadow_description,
+    shadow_name,
 )
 
 Status = Literal["running", "rolled_back", "done"]
@@ -49,12 +55,14 @@ class RolloutRecord:
     since: str  # ISO 8601: when the current step began (its bake runs from here)
     status: Status = "running"
     started: str = ""
-    # A changed document: the document and targets the policy had before, restored on rollback.
+    # A changed document: the document and targets the policy had before. The original keeps them
+    # while its shadow rolls the new document out, and after a rollback.
     previous: dict[str, Any] | None = None
     checks: dict[str, Any] = field(default_factory=dict)  # the last values the checks read
     reason: str | None = None  # why it was rolled back
     evidence: dict[str, Any] = field(default_factory=dict)
     issue: int | None = None
+    shadow: str | None = None  # the shadow policy's name, for a changed document (None: in place)
 
 
 @dataclass
@@ -147,10 +155,11 @@ class Canary:
     skipped_full: tuple[str, ...] = ()  # at quotas.policies_per_target already: passed over
 
 
-def pick_canary(org: Organization, policy: Policy, percent: int) -> Canary:
+def pick_canary(org: Organization, policy: Policy, percent: int, *, shadow: bool = False) -> Canary:
     """`percent` of the accounts the policy's own targets reach, chosen deterministically; an
     account whose direct SCP attachments are at `quotas.policies_per_target` is passed over for
-    the next one, so the canary's attachments stay within AWS's quota."""
+    the next one, so the canary's attachments stay within AWS's quota. With a `shadow`, an account
+    the policy is attached to already gets one more attachment (the shadow's), so it counts too."""
     pool = canary_order(policy.name, reached_accounts(org, policy.targets))
     wanted = canary_count(len(pool), percent)
     counts, limit = direct_scps(org), org.quotas.policies_per_target
@@ -160,7 +169,7 @@ def pick_canary(org: Organization, policy: Policy, percent: int) -> Canary:
         if len(chosen) == wanted:
             break
         key = ACCOUNT + account.name
-        if key in policy.targets or counts.get(key, 0) < limit:
+        if (key in policy.targets and not shadow) or counts.get(key, 0) < limit:
             chosen.append(account.name)
         else:
             full.append(account.name)
@@ -170,25 +179,26 @@ def pick_canary(org: Organization, policy: Policy, percent: int) -> Canary:
 # -- what each step attaches --------------------------------------------------------------------
 
 
-def step_targets(org: Organization, policy: Policy, step: int) -> frozenset[str]:
-    """What the policy is attached to during step `step` (0-based): the step's own targets and
-    every earlier step's (a canary keeps the policy until the end); the last step, `targets: all`,
-    is the policy's declared targets and nothing else."""
+def step_targets(org: Organization, policy: Policy, step: int, *, shadow: bool = False) -> frozenset[str]:
+    """What the policy (or its `shadow`) is attached to during step `step` (0-based): the step's
+    own targets and every earlier step's (a canary keeps the policy until the end); the last step,
+    `targets: all`, is the policy's declared targets and nothing else."""
     assert policy.rollout is not None
     steps = policy.rollout.steps
     if steps[step].final:
         return policy.targets
     targets: set[str] = set()
     for earlier in steps[: step + 1]:
-        targets |= _one_step(org, policy, earlier)
+        targets |= _one_step(org, policy, earlier, shadow)
     return frozenset(targets)
 
 
-def _one_step(org: Organization, policy: Policy, step: RolloutStep) -> set[str]:
+def _one_step(org: Organization, policy: Policy, step: RolloutStep, shadow: bool) -> set[str]:
     if step.targets is not None:
         return set(step.targets)
     assert step.accounts_percent is not None
-    return {ACCOUNT + name for name in pick_canary(org, policy, step.accounts_percent).accounts}
+    canary = pick_canary(org, policy, step.accounts_percent, shadow=shadow)
+    return {ACCOUNT + name for name in canary.accounts}
 
 
 def rolling(policy: Policy) -> bool:
@@ -213,55 +223,80 @@ def starts(desired: Organization, live: Organization, rollouts: Rollouts) -> lis
     return found
 
 
+def previous_of(have: Policy | None, old: RolloutRecord | None) -> dict[str, Any] | None:
+    """What the policy had before this rollout: None for a new policy (it rolls out itself), else
+    the document and targets the original keeps while its shadow rolls out. Edited mid-rollout:
+    what it had before the first edit (the original never changed since)."""
+    if old is not None and old.status == "running":
+        return old.previous
+    return None if have is None else {"document": have.document, "targets": sorted(have.targets)}
+
+
 def start(rollouts: Rollouts, desired: Organization, live: Organization, now: str) -> list[str]:
     """Records a rollout at step 1 for every policy `starts` finds; returns their names."""
     live_by_name = {p.name: p for p in live.policies}
     names = []
     for policy in starts(desired, live, rollouts):
-        have = live_by_name.get(policy.name)
-        old = rollouts.records.get(policy.name)
-        if old is not None and old.status == "running":
-            previous = old.previous  # edited mid-rollout: what it had before the first edit
-        else:
-            previous = None if have is None else {"document": have.document, "targets": sorted(have.targets)}
+        previous = previous_of(live_by_name.get(policy.name), rollouts.records.get(policy.name))
         rollouts.records[policy.name] = RolloutRecord(
-            document_hash(policy.document), 0, now, "running", now, previous)
+            document_hash(policy.document), 0, now, "running", now, previous,
+            shadow=None if previous is None else shadow_name(policy.name))
         names.append(policy.name)
     return names
+
+
+def shadow_policy(policy: Policy, targets: frozenset[str]) -> Policy:
+    """The second policy a changed document rolls out as: the new document, the step's targets."""
+    return Policy(shadow_name(policy.name), policy.type, shadow_description(policy.name),
+                  policy.document, targets)
 
 
 def effective(desired: Organization, live: Organization, rollouts: Rollouts) -> Organization:
     """The desired state with every rollout's state in it (see the module's docstring)."""
     live_by_name = {p.name: p for p in live.policies}
     pending = {p.name for p in starts(desired, live, rollouts)}
-    policies = []
+    policies: list[Policy] = []
     for policy in desired.policies:
         if rolling(policy):
-            policy = _effective_policy(desired, policy, live_by_name.get(policy.name),
-                                       rollouts.records.get(policy.name), policy.name in pending)
-        policies.append(policy)
+            policies += _effective_policies(desired, policy, live_by_name.get(policy.name),
+                                            rollouts.records.get(policy.name), policy.name in pending)
+        else:
+            policies.append(policy)
     return dataclasses.replace(desired, policies=tuple(policies))
 
 
-def _effective_policy(desired: Organization, policy: Policy, have: Policy | None,
-                      record: RolloutRecord | None, pending: bool) -> Policy:
+def _effective_policies(desired: Organization, policy: Policy, have: Policy | None,
+                        record: RolloutRecord | None, pending: bool) -> list[Policy]:
     if pending:
-        return dataclasses.replace(policy, targets=step_targets(desired, policy, 0))
+        return _stepped(desired, policy, 0, previous_of(have, record))
     if record is None or record.document != document_hash(policy.document):
         # No rollout on record for this document, and AWS already has it: leave its attachments
         # as they are (a lost store never broadens, nor narrows, a policy).
-        return policy if have is None else dataclasses.replace(policy, targets=have.targets)
+        return [policy if have is None else dataclasses.replace(policy, targets=have.targets)]
     if record.status == "running":
-        return dataclasses.replace(policy, targets=step_targets(desired, policy, record.step))
+        return _stepped(desired, policy, record.step, record.previous)
     if record.status == "rolled_back":
         if record.previous is None:
-            return dataclasses.replace(policy, targets=frozenset())
-        return dataclasses.replace(policy, document=record.previous["document"],
-                                   targets=frozenset(record.previous["targets"]))
-    return policy
+            return [dataclasses.replace(policy, targets=frozenset())]
+        return [_original(policy, record.previous)]  # the shadow is gone; the original never changed
+    return [policy]
 
 
-def step_words(org: Organization, policy: Policy, step: int) -> str:
+def _stepped(desired: Organization, policy: Policy, step: int,
+             previous: dict[str, Any] | None) -> list[Policy]:
+    """During step `step`: a new policy itself at the step's targets; a changed one as its original,
+    untouched, and its shadow at the step's targets."""
+    if previous is None:
+        return [dataclasses.replace(policy, targets=step_targets(desired, policy, step))]
+    targets = step_targets(desired, policy, step, shadow=True)
+    return [_original(policy, previous), shadow_policy(policy, targets)]
+
+
+def _original(policy: Policy, previous: Mapping[str, Any]) -> Policy:
+    return dataclasses.replace(policy, document=previous["document"], targets=frozenset(previous["targets"]))
+
+
+def step_words(org: Organization, policy: Policy, step: int, *, shadow: bool = False) -> str:
     """One step as people read it: `ou:Sandbox, bake 2h`, `5% (3 accounts), bake 48h`."""
     assert policy.rollout is not None
     this = policy.rollout.steps[step]
@@ -272,37 +307,43 @@ def step_words(org: Organization, policy: Policy, step: int) -> str:
         what = ", ".join(this.targets)
     else:
         assert this.accounts_percent is not None
-        count = len(pick_canary(org, policy, this.accounts_percent).accounts)
+        count = len(pick_canary(org, policy, this.accounts_percent, shadow=shadow).accounts)
         what = f"{this.accounts_percent}% ({count} accounts)"
     return f"{what}, bake {this.bake}"
 
 
 def start_notes(desired: Organization, live: Organization, rollouts: Rollouts) -> list[str]:
     """For the plan: each rollout this plan starts, its steps and the first step's targets."""
+    live_by_name = {p.name: p for p in live.policies}
     notes = []
     for policy in starts(desired, live, rollouts):
         assert policy.rollout is not None
-        steps = "; ".join(f"{i + 1}. {step_words(desired, policy, i)}"
+        previous = previous_of(live_by_name.get(policy.name), rollouts.records.get(policy.name))
+        shadow = previous is not None
+        steps = "; ".join(f"{i + 1}. {step_words(desired, policy, i, shadow=shadow)}"
                           for i in range(len(policy.rollout.steps)))
-        first = ", ".join(sorted(step_targets(desired, policy, 0))) or "nothing"
-        names = [a.name for a in reached_accounts(desired, step_targets(desired, policy, 0), canary=False)]
+        first_targets = step_targets(desired, policy, 0, shadow=shadow)
+        first = ", ".join(sorted(first_targets)) or "nothing"
+        names = [a.name for a in reached_accounts(desired, first_targets, canary=False)]
         shown = ", ".join(names[:NOTE_ACCOUNTS]) + (f" and {len(names) - NOTE_ACCOUNTS} more"
                                                     if len(names) > NOTE_ACCOUNTS else "")
-        notes.append(f"rollout of {policy.name} starts: this plan attaches only step 1 ({first}), which "
+        what = (f"this plan creates the shadow policy {shadow_name(policy.name)} with the new document "
+                f"and attaches only it, at step 1" if shadow else "this plan attaches only step 1")
+        notes.append(f"rollout of {policy.name} starts: {what} ({first}), which "
                      f"reaches {len(names)} accounts ({shown or 'none'}); the "
                      "scheduled reconcile takes the next steps as their bakes pass with clean "
                      f"checks: {steps}")
-        notes += _in_place_warning(live, policy, step_targets(desired, policy, 0))
+        if shadow:
+            notes.append(_shadow_note(policy))
     return notes
 
 
-def _in_place_warning(live: Organization, policy: Policy, first: frozenset[str]) -> list[str]:
-    """A changed document rolls out in place: say, for the reviewer, where the policy stops
-    applying until the last step (docs/rollout.md)."""
-    have = next((p for p in live.policies if p.name == policy.name), None)
-    lost = sorted(have.targets - set(first)) if have is not None else []
-    if not lost:
-        return []
-    return [f"warning: {policy.name} exists in AWS with another document and rolls out in place: it is "
-            f"detached from {', '.join(lost)} until the last step, so the accounts there have neither "
-            "the old nor the new document meanwhile (docs/rollout.md)"]
+def _shadow_note(policy: Policy) -> str:
+    """A changed document rolls out beside the old one: say what the canary tests (docs/rollout.md)."""
+    return (f"note: {policy.name} keeps its old document and its targets everywhere until the last step, "
+            f"which puts the new document into {policy.name} and detaches and deletes "
+            f"{shadow_name(policy.name)}; a rollback deletes the shadow and leaves {policy.name} as it "
+            "was. The canary has both documents: the new one's denies apply there, but at each level AWS "
+            "allows what any SCP attached there allows, so with both attached at one target (or "
+            "FullAWSAccess beside the shadow) what either allows is allowed, and narrowing an allow "
+            "list is not tested by the canary until the last step (docs/rollout.md)")

@@ -30,6 +30,7 @@ from reconciler.model import (
     Account,
     Organization,
     Policy,
+    shadow_of,
 )
 
 DEFAULTS = {
@@ -51,6 +52,7 @@ class ImportReport:
     renamed: list[str] = field(default_factory=list)  # "live name -> file name"
     defaulted: int = 0  # accounts with at least one defaulted field
     adopted: int = 0  # accounts that lack some of the reconciler's own tags: the first apply adds them
+    shadows: list[str] = field(default_factory=list)  # rollout shadow policies, not imported
 
 
 def normalise(name: str, fallback: str) -> str:
@@ -104,6 +106,9 @@ def _write(live: Organization, out: Path) -> ImportReport:
     by_live_name = {a.name: names[str(a.account_id)] for a in live.accounts if a.account_id in names}
     for policy in live.policies:
         if policy.aws_managed:
+            continue
+        if shadow_of(policy.name, policy.description) is not None:
+            report.shadows.append(policy.name)  # a rollout's, not a policy of its own (docs/rollout.md)
             continue
         file_name = _POLICY_NAME.sub("-", policy.name).strip("-.")[:128] or f"policy-{policy.policy_id}"
         if file_name != policy.name:

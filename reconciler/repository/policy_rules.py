@@ -15,7 +15,7 @@ from reconciler.repository.management_grammar import management_findings
 from reconciler.repository.parse import Parsed
 from reconciler.repository.policy_grammar import not_json, rcp_findings, scp_findings, tag_policy_findings
 from reconciler.repository.problems import Problem
-from reconciler.repository.rollout_rules import check_rollout
+from reconciler.repository.rollout_rules import check_rollout, check_shadow_names
 
 Attachment = tuple[Parsed, int]  # the policy file and the index of the target in its `targets`
 
@@ -32,6 +32,7 @@ def check_policies(
         if org is not None:
             problems += _target_rules(policy, org.data, by_name, account_names)
         problems += check_rollout(policy, org.data if org is not None else None, by_name, account_names)
+    problems += check_shadow_names(valid)
     if org is not None:
         problems += _per_target_quota(org.data, valid)
         problems += _allow_list(valid, account_files, org.data["management_account_id"])

@@ -1,7 +1,8 @@
 """Rules of a policy's `rollout:` block (docs/rollout.md): only policy types that may roll out,
 each step either `targets` or `accounts_percent`, `targets: all` last and only last, a bake on
-every step before it, and step targets that exist and are not the management account. The schema
-has already checked the shapes (bake units, percent range, steps non-empty, rollback checks)."""
+every step before it, step targets that exist and are not the management account, and no policy
+named like the shadow policy a rollout of a changed document creates. The schema has already
+checked the shapes (bake units, percent range, steps non-empty, rollback checks)."""
 
 from __future__ import annotations
 
@@ -68,4 +69,23 @@ def _step_targets(policy: Parsed, index: int, targets: list[str], org: dict[str,
             continue
         problems.append(policy.problem("E285", f"rollout step {index + 1} targets {show(target)}, but {why}",
                                        "rollout", "steps", index, "targets", position))
+    return problems
+
+
+def check_shadow_names(policies: list[Parsed]) -> list[Problem]:
+    """E286: a policy named like another policy's rollout shadow (`<name>.rollout`,
+    reconciler.model.shadow_name), which that rollout would create beside the original."""
+    names = {str(p.data.get("name")): p for p in policies}
+    problems = []
+    for policy in policies:
+        data = policy.data
+        kind = str(data.get("type", model.SCP))
+        if "rollout" not in data or data.get("aws_managed") or not model.rollout_allowed(kind):
+            continue
+        clash = names.get(model.shadow_name(str(data["name"])))
+        if clash is not None:
+            problems.append(clash.problem(
+                "E286", f"policy {show(clash.data['name'])} has the name of the shadow policy that the "
+                f"rollout of {show(data['name'])} creates for a changed document; rename this policy",
+                "name"))
     return problems

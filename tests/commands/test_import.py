@@ -7,6 +7,8 @@ from typing import Any
 
 from core_world import create_account, make_repo
 
+from reconciler.model import shadow_description
+
 
 def test_import_round_trip_plans_no_changes(org: Any, cli: Any, tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
@@ -62,3 +64,23 @@ def test_import_of_untagged_accounts_plans_one_adoption_group(org: Any, cli: Any
     assert "Plan: 0 to create, 4 to update (4 of them adoption), 0 to delete." in shown.stdout
     as_json = cli("plan", "--repo", str(out), "--format", "json")
     assert as_json.stdout.count('"address": "account.team-') == 4  # the plan keeps every change
+
+
+def test_a_rollout_shadow_policy_is_not_imported(org: Any, cli: Any, tmp_path: Path) -> None:
+    """A rollout's shadow (docs/rollout.md) is the reconciler's, not a policy to adopt: import
+    leaves it out and says so; a policy that only looks like one is imported."""
+    root = org.list_roots()["Roots"][0]
+    enabled = {t["Type"] for t in root["PolicyTypes"] if t["Status"] == "ENABLED"}
+    if "SERVICE_CONTROL_POLICY" not in enabled:
+        org.enable_policy_type(RootId=root["Id"], PolicyType="SERVICE_CONTROL_POLICY")
+    content = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Put*","Resource":"*"}]}'
+    org.create_policy(Name="guard.rollout", Type="SERVICE_CONTROL_POLICY", Content=content,
+                      Description=shadow_description("guard"))
+    org.create_policy(Name="other.rollout", Type="SERVICE_CONTROL_POLICY", Content=content,
+                      Description="someone's own policy")
+    out = tmp_path / "imported"
+    done = cli("import", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "not imported: guard.rollout, a rollout's shadow policy" in done.stderr
+    assert not (out / "policies" / "guard.rollout.yaml").exists()
+    assert (out / "policies" / "other.rollout.yaml").exists()

@@ -1,6 +1,7 @@
 """Rollout records and the desired state they stand for (reconciler.plan.rollout), pure: the plan
 of a new policy attaches step 1 only and says so in its notes; an edit mid-rollout starts over; a
-changed document rolls out in place and a rollback puts the previous document and targets back;
+changed document rolls out beside the old one, as a shadow policy, and a rollback leaves the
+original as it was;
 one step a run in reconciler.drift.rollout."""
 
 from __future__ import annotations
@@ -47,21 +48,23 @@ def test_a_new_policy_is_planned_at_step_one_with_notes() -> None:
     assert "1. ou:Sandbox, bake 2h; 2. 50% (3 accounts), bake 1h; 3. its declared targets (root)" in note
 
 
-def test_a_changed_document_rolls_out_in_place_and_a_rollback_restores_it() -> None:
+def test_a_changed_document_rolls_out_as_a_shadow_and_a_rollback_leaves_the_original() -> None:
     desired, live = world(NEW)
     rollouts = Rollouts()
     plan = rollout_plan(desired, live, rollouts)
     kinds = sorted((c.kind, c.action, c.address) for c in plan.changes)
-    assert kinds == [("attachment", "create", "attachment.guard.ou:Sandbox"),
-                     ("attachment", "delete", "attachment.guard.root"), ("policy", "update", "policy.guard")]
-    warning = next(n for n in plan.notes if n.startswith("warning: guard"))
-    assert "detached from root until the last step" in warning  # the reviewer sees the gap
+    assert kinds == [("attachment", "create", "attachment.guard.rollout.ou:Sandbox"),
+                     ("policy", "create", "policy.guard.rollout")]  # the original is not touched
+    assert not [n for n in plan.notes if n.startswith("warning:")]  # no gap to warn about any more
+    note = next(n for n in plan.notes if n.startswith("note: guard keeps its old document"))
+    assert "narrowing an allow list is not tested by the canary until the last step" in note
     assert start(rollouts, desired, live, T0.isoformat()) == ["guard"]
     record = rollouts.records["guard"]
-    assert record.previous == {"document": OLD, "targets": ["root"]}
+    assert record.previous == {"document": OLD, "targets": ["root"]} and record.shadow == "guard.rollout"
     record.status = "rolled_back"
-    back = effective(desired, live, rollouts).policy("guard")
-    assert back is not None and back.document == OLD and back.targets == frozenset({"root"})
+    back = effective(desired, live, rollouts)
+    assert [p.name for p in back.policies] == ["guard"]  # the shadow is gone from the desired state
+    assert back.policies[0].document == OLD and back.policies[0].targets == frozenset({"root"})
     assert rollout_plan(desired, live, rollouts).changes == ()  # AWS already has the old one
 
 
