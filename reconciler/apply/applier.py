@@ -76,19 +76,23 @@ class Applier:
                                    self.live.management_account_id, self.poll)
         early = _by_account(baselines, {str((c.after or {})["name"]) for c in creates})
         self.progress.start("applying", len(plan.changes))
-        for change in plan.changes:
-            if id(change) in creating:
-                if change is creates[0]:
-                    self._create_accounts(creates, ids, baseline, early)
-            elif id(change) in baselining:
-                if change is baselines[0]:  # the rest in one pass, the asynchronous ones pooled
-                    started = {id(c) for changes in early.values() for c in changes}
-                    baseline.add([c for c in baselines if id(c) not in started])
-                    baseline.finish()
-            else:
-                self._apply(change, ids)
-            self.result.applied += 1
-            self.progress.advance()
+        try:
+            for change in plan.changes:
+                if id(change) in creating:
+                    if change is creates[0]:
+                        self._create_accounts(creates, ids, baseline, early)
+                elif id(change) in baselining:
+                    if change is baselines[0]:  # the rest in one pass, the asynchronous ones pooled
+                        started = {id(c) for changes in early.values() for c in changes}
+                        baseline.add([c for c in baselines if id(c) not in started])
+                        baseline.finish()
+                else:
+                    self._apply(change, ids)
+                self.result.applied += 1
+                self.progress.advance()
+        except AwsError as exc:
+            _finish_started(baseline, exc)
+            raise
         self.progress.finish()
         return self.result
 
@@ -104,8 +108,7 @@ class Applier:
 
     def _create_accounts(self, creates: list[Change], ids: Ids, baseline: BaselineApplier,
                          early: dict[str, list[Change]]) -> None:
-        """Each account's baseline starts once it is created, moved and tagged. When a creation
-        fails, the baselines already started are finished before apply stops."""
+        """Each account's baseline starts once it is created, moved and tagged."""
         def created(change: Change, account_id: str) -> None:
             self.result.created_accounts[str((change.after or {})["name"])] = account_id
             self.on_account_id(change, account_id)
@@ -113,16 +116,8 @@ class Applier:
         def ready(change: Change) -> None:
             baseline.add(early.get(str((change.after or {})["name"]), []))
 
-        creator = AccountCreator(self.writer, self.steps, ids, created, self.poll, self.progress,
-                                 on_ready=ready, background=baseline)
-        try:
-            creator.create_all(creates)
-        except AwsError as exc:
-            try:
-                baseline.finish()
-            except AwsError as more:
-                raise AwsError(f"{exc}\n{more}") from exc
-            raise
+        AccountCreator(self.writer, self.steps, ids, created, self.poll, self.progress,
+                       on_ready=ready, background=baseline).create_all(creates)
 
     def _apply(self, change: Change, ids: Ids) -> None:
         handler = getattr(self, f"_{change.kind}_{change.action}")
@@ -230,3 +225,12 @@ def _by_account(baselines: list[Change], names: set[str]) -> dict[str, list[Chan
         if account in names:
             found.setdefault(account, []).append(change)
     return found
+
+
+def _finish_started(baseline: BaselineApplier, failed: AwsError) -> None:
+    """Apply stops at `failed`; the baseline items already started (new accounts') are finished
+    first, and their own failures, if any, are told with it."""
+    try:
+        baseline.finish()
+    except AwsError as more:
+        raise AwsError(f"{failed}\n{more}", failed.code, failed.reason) from failed

@@ -89,13 +89,10 @@ class BaselineApplier:
         """Wait for every item started or queued, then explain the failures (exit 1)."""
         while (due := self.tick()) is not None:
             self.poll.sleep(max(0.0, due - self.poll.clock()))
-        if self.failures:
-            raise AwsError(f"{len(self.failures)} baseline item(s) failed (the others were applied; "
-                           "re-run apply once fixed):\n" + "\n".join(self.failures))
-
-    def run(self, changes: list[Change]) -> None:
-        self.add(changes)
-        self.finish()
+        failures, self.failures = self.failures, []  # each explained once
+        if failures:
+            raise AwsError(f"{len(failures)} baseline item(s) failed (the others were applied; "
+                           "re-run apply once fixed):\n" + "\n".join(failures))
 
     def _pool_of(self, change: Change) -> Pool | None:
         if change.action != "create":

@@ -192,3 +192,22 @@ def test_each_new_account_gets_its_baseline_while_the_others_are_still_being_cre
     assert {"PutAlternateContact", "CreateBudget", "EnableRegion", "CreateAccountAssignment"} <= started
     assert all(i < last_created for i, operation in first_items if operation != "Completed")
     assert cli("plan", "--repo", str(repo), "--detailed-exitcode").returncode == 0
+
+
+def test_when_a_creation_fails_the_created_accounts_baselines_are_finished_first(
+        aws: OrgSim, cli: Any, tmp_path: Path) -> None:
+    """Eight accounts and room for six (ACCOUNT_LIMIT_EXCEEDED for the last two): apply stops with
+    the creation error, but only after the six created accounts' assignments, started as each was
+    created and still in progress (1 s each), have finished."""
+    ids = identity_center(aws)
+    aws.configure(account_limit=7, assignment_seconds=1.0)  # the management account and six more
+    names = [f"team-{i:02d}-dev" for i in range(7)]
+    repo = _repo(tmp_path, *names)
+    failed = cli("apply", "--repo", str(repo), "--auto-approve")
+    assert failed.returncode == 1
+    assert "as many accounts as its quota allows" in failed.stderr
+    created = {a["Id"] for a in aws.client().list_accounts()["Accounts"]} - {MANAGEMENT}
+    assert len(created) == 6
+    for group in ("platform-admins", "developers"):
+        assigned = [a["AccountId"] for a in assignments(aws, ids, group)]
+        assert sorted(assigned) == sorted(created - {account_id(aws, "log-archive")})
