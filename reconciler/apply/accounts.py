@@ -161,7 +161,7 @@ class AccountCreator:
             now = self.poll.clock()
             if now >= until:
                 return
-            self.poll.sleep(max(0.0, min(until, until if due is None else due) - now))
+            self.poll.sleep(max(0.0, (until if due is None else min(until, due)) - now))
 
     def _start(self, change: Change, flying: dict[str, Change]) -> None:
         after = _after(change)
