@@ -6,11 +6,20 @@ from pathlib import Path
 
 import click
 
+from reconciler.adapters.aws import AwsClient
 from reconciler.commands.plan import read_live
-from reconciler.errors import show_path
+from reconciler.errors import ReconcilerError, show_path
+from reconciler.live.access import account_management_trusted
 from reconciler.live.baseline_import import read_every_baseline
 from reconciler.live.scope import EVERYTHING
+from reconciler.plan.checks import ENABLE_TRUSTED_ACCESS
 from reconciler.repository.importer import check_output, import_organization
+
+TRUSTED_ACCESS_OFF = (
+    "import --baselines: trusted access for the AWS Account Management API (account.amazonaws.com) is "
+    "off in this organization, and AWS refuses to read a member account's alternate contacts and "
+    "Regions without it; nothing was written. Turn it on once, from the management account: "
+    + ENABLE_TRUSTED_ACCESS + ", or import without --baselines")
 
 
 @click.command("import")
@@ -22,7 +31,10 @@ from reconciler.repository.importer import check_output, import_organization
 def command(output: Path, with_baselines: bool) -> None:
     """Write organization.yaml, accounts/ and policies/ for the existing organization."""
     check_output(output)
-    live, client = read_live(EVERYTHING)
+    client = AwsClient()
+    if with_baselines and not account_management_trusted(client):
+        raise ReconcilerError(TRUSTED_ACCESS_OFF)
+    live, _ = read_live(EVERYTHING, client)
     found = read_every_baseline(client, live) if with_baselines else None
     report = import_organization(live, output, found)
     for line in report.renamed:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 from baseline_world import account_id, add_team_account, identity_center
-from core_world import make_repo
+from core_world import create_account, make_repo
 
 from orgsim.testing import OrgSim
 
@@ -98,3 +98,18 @@ def test_without_the_flag_import_reads_and_writes_no_baseline(aws: OrgSim, cli: 
     calls = aws.calls()
     assert calls["GetAlternateContact"] == 3 * 4 and calls["ListRegions"] == 4  # per open member account
     assert calls["ListAccountAssignmentsForPrincipal"] == 3  # two groups and one user
+    assert calls["ListAWSServiceAccessForOrganization"] == 1  # trusted access, checked first
+
+
+def test_without_trusted_access_import_baselines_is_one_error_and_writes_nothing(
+        aws: OrgSim, org: Any, cli: Any, tmp_path: Path) -> None:
+    """AWS refuses GetAlternateContact and ListRegions with an AccountId unless the organization
+    trusts the Account Management API: import --baselines says so, with the fix, before reading."""
+    create_account(org, "team@example.com", "team-x-dev")
+    out = tmp_path / "imported"
+    refused = cli("import", "--baselines", "--output", str(out))
+    assert refused.returncode == 1
+    assert "enable-aws-service-access --service-principal account.amazonaws.com" in refused.stderr
+    assert "or import without --baselines" in refused.stderr and "Traceback" not in refused.stderr
+    assert not out.exists() or not any(out.iterdir())
+    assert "GetAlternateContact" not in aws.calls()
