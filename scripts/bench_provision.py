@@ -130,7 +130,9 @@ def main() -> None:
         _report("one request", _round(repo, env, ["team-000-dev"], gh, full_name, tmp))
         names = [f"team-{i:03d}-dev" for i in range(1, args.batch + 1)]
         _report(f"{args.batch} requests at once", _round(repo, env, names, gh, full_name, tmp))
-        print(f"\nAWS calls (orgsim's count): {sum(sim.calls().values())}")
+        calls = sim.calls()
+        print(f"\nAWS calls (orgsim's count): {sum(calls.values())}")
+        print(", ".join(f"{op} {n}" for op, n in sorted(calls.items(), key=lambda item: -item[1])))
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -1,5 +1,7 @@
 """Creating accounts: started together (AWS runs up to five at once), polled with back-off, and
-safe to repeat after a crash.
+safe to repeat after a crash. Each account is moved and handed on (`on_ready`: its baseline starts)
+the moment its own creation succeeds; work handed on advances between the creations' polls
+(`Background.tick`).
 
 Before anything is created, requests already made are looked for (ListCreateAccountStatus,
 IN_PROGRESS and SUCCEEDED, by account name, confirmed by email): a run killed mid-creation
@@ -13,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from reconciler.apply.ids import Ids
 from reconciler.apply.organizations import CreateStatus, OrganizationsWriter
@@ -71,12 +74,25 @@ class Poll:
     clock: Callable[[], float] = time.monotonic
 
 
+class Background(Protocol):
+    def tick(self) -> float | None:
+        """Advance; the clock time it next wants a turn, or None when it has nothing in flight."""
+
+
+class Idle:
+    def tick(self) -> float | None:
+        return None
+
+
 class AccountCreator:
     def __init__(self, writer: OrganizationsWriter, steps: Steps, ids: Ids,
                  on_created: Callable[[Change, str], None], poll: Poll,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None,
+                 on_ready: Callable[[Change], None] = lambda change: None,
+                 background: Background | None = None) -> None:
         self.writer, self.steps, self.ids = writer, steps, ids
         self.on_created, self.poll = on_created, poll
+        self.on_ready, self.background = on_ready, background or Idle()
         self.progress = progress or NullProgress()
         self.failures: list[str] = []
 
@@ -129,13 +145,23 @@ class AccountCreator:
                 names = ", ".join(sorted(_name(c) for c in flying.values()))
                 raise AwsError(f"accounts still being created after {self.poll.deadline:.0f}s: {names}; "
                                "re-run apply later: it resumes waiting for them instead of creating again")
-            self.poll.sleep(wait)
+            self._pause(wait)
             wait = min(wait * self.poll.factor, self.poll.longest)
             for request, change in list(flying.items()):
                 status = self.writer.create_status(request)
                 if status.state != "IN_PROGRESS":
                     del flying[request]
                     self._finished(change, status)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait `seconds` before the next look at the creations, giving the background its turns."""
+        until = self.poll.clock() + seconds
+        while True:
+            due = self.background.tick()
+            now = self.poll.clock()
+            if now >= until:
+                return
+            self.poll.sleep(max(0.0, (until if due is None else min(until, due)) - now))
 
     def _start(self, change: Change, flying: dict[str, Change]) -> None:
         after = _after(change)
@@ -175,6 +201,7 @@ class AccountCreator:
         if not fresh and tags:  # a resumed request may predate an edit of the tags
             self.steps.run(change, "TagResource", lambda: self.writer.tag(account_id, tags))
         self.progress.advance()
+        self.on_ready(change)
 
 
 def _after(change: Change) -> dict[str, object]:

@@ -3,8 +3,10 @@
 Every change maps to one or a few AWS operations. Names become ids through the live snapshot and
 what this run created. New accounts are created together at the first account creation in the
 plan (AWS runs five at once, each takes minutes), and each new id is handed to `on_account_id` the
-moment it exists, so a kill right after loses nothing. On the first error apply stops: the next
-plan shows exactly what is left, so a re-run converges.
+moment it exists, so a kill right after loses nothing. A new account's baseline starts as soon as
+that account is created, moved and tagged, while the others are still being created; the rest of
+the baselines run where the plan has them, and every started item is finished there. On the first
+error apply stops: the next plan shows exactly what is left, so a re-run converges.
 """
 
 from __future__ import annotations
@@ -70,19 +72,27 @@ class Applier:
         baselines = [c for c in plan.changes if c.kind == "baseline"]
         creating = {id(c) for c in creates}  # identity, not equality: plans can be large
         baselining = {id(c) for c in baselines}
+        baseline = BaselineApplier(self.writer.client, self.steps, ids, self.live.identity_center,
+                                   self.live.management_account_id, self.poll)
+        early = _by_account(baselines, {str((c.after or {})["name"]) for c in creates})
         self.progress.start("applying", len(plan.changes))
-        for change in plan.changes:
-            if id(change) in creating:
-                if change is creates[0]:
-                    self._create_accounts(creates, ids)
-            elif id(change) in baselining:
-                if change is baselines[0]:  # all of them in one pass, the asynchronous ones pooled
-                    BaselineApplier(self.writer.client, self.steps, ids, self.live.identity_center,
-                                    self.live.management_account_id, self.poll).run(baselines)
-            else:
-                self._apply(change, ids)
-            self.result.applied += 1
-            self.progress.advance()
+        try:
+            for change in plan.changes:
+                if id(change) in creating:
+                    if change is creates[0]:
+                        self._create_accounts(creates, ids, baseline, early)
+                elif id(change) in baselining:
+                    if change is baselines[0]:  # the rest in one pass, the asynchronous ones pooled
+                        started = {id(c) for changes in early.values() for c in changes}
+                        baseline.add([c for c in baselines if id(c) not in started])
+                        baseline.finish()
+                else:
+                    self._apply(change, ids)
+                self.result.applied += 1
+                self.progress.advance()
+        except AwsError as exc:
+            _finish_started(baseline, exc)
+            raise
         self.progress.finish()
         return self.result
 
@@ -96,12 +106,18 @@ class Applier:
                           else (items[0], BASELINE_TRUSTED_ACCESS_OFF))
             raise AwsError(f"{first.address}: {why}; nothing was changed")
 
-    def _create_accounts(self, creates: list[Change], ids: Ids) -> None:
+    def _create_accounts(self, creates: list[Change], ids: Ids, baseline: BaselineApplier,
+                         early: dict[str, list[Change]]) -> None:
+        """Each account's baseline starts once it is created, moved and tagged."""
         def created(change: Change, account_id: str) -> None:
             self.result.created_accounts[str((change.after or {})["name"])] = account_id
             self.on_account_id(change, account_id)
 
-        AccountCreator(self.writer, self.steps, ids, created, self.poll, self.progress).create_all(creates)
+        def ready(change: Change) -> None:
+            baseline.add(early.get(str((change.after or {})["name"]), []))
+
+        AccountCreator(self.writer, self.steps, ids, created, self.poll, self.progress,
+                       on_ready=ready, background=baseline).create_all(creates)
 
     def _apply(self, change: Change, ids: Ids) -> None:
         handler = getattr(self, f"_{change.kind}_{change.action}")
@@ -199,3 +215,22 @@ class Applier:
             self._run(c, "TagResource", lambda: self.writer.tag(resource, set_tags))
         if removed:
             self._run(c, "UntagResource", lambda: self.writer.untag(resource, removed))
+
+
+def _by_account(baselines: list[Change], names: set[str]) -> dict[str, list[Change]]:
+    """The baseline items of the accounts this plan creates, by account name, in plan order."""
+    found: dict[str, list[Change]] = {}
+    for change in baselines:
+        account = str((change.after or change.before or {}).get("account", ""))
+        if account in names:
+            found.setdefault(account, []).append(change)
+    return found
+
+
+def _finish_started(baseline: BaselineApplier, failed: AwsError) -> None:
+    """Apply stops at `failed`; the baseline items already started (new accounts') are finished
+    first, and their own failures, if any, are told with it."""
+    try:
+        baseline.finish()
+    except AwsError as more:
+        raise AwsError(f"{failed}\n{more}", failed.code, failed.reason) from failed

@@ -1,11 +1,14 @@
-"""Applying account baselines: every baseline change of a plan in one pass, after the accounts
-exist, sit in their OUs and carry their tags.
+"""Applying account baselines: a new account's items start the moment the account exists, sits
+in its OU and carries its tags, while other accounts are still being created; the items of
+existing accounts run where the plan has them.
 
 Contacts, budgets and access removals are one call each. Region opt-ins and Identity Center
 assignments are asynchronous in AWS, so they run as bounded pools polled to completion: at most
 6 Region changes per account and 50 in the organization at once (Quotas for AWS Account
 Management), at most 10 CreateAccountAssignment calls outstanding (IAM Identity Center quotas,
-not raisable), each polled with GetRegionOptStatus / DescribeAccountAssignmentCreationStatus.
+not raisable), each item polled with GetRegionOptStatus / DescribeAccountAssignmentCreationStatus
+on its own back-off. The pools advance whenever `tick()` is called: by the account creator
+between its own polls, and by `finish()` until nothing is left.
 
 An item that fails does not stop the others: each failure is recorded in the audit log and
 explained in the error raised at the end. Every call is safe to repeat: a re-run after a crash
@@ -33,6 +36,18 @@ MAX_REGIONS = 50
 
 
 @dataclass
+class Flight:
+    """One asynchronous item AWS is working on: polled on its own back-off, given up on after the
+    deadline."""
+
+    change: Change
+    token: str
+    since: float
+    wait: float
+    due: float
+
+
+@dataclass
 class Pool:
     """One kind of asynchronous work: how to start an item (a token to poll, or None when it is
     done already), how to ask how it goes, and whether another may start next to those flying."""
@@ -40,7 +55,8 @@ class Pool:
     start: Callable[[Change], str | None]
     status: Callable[[Change, str], str]  # "done", "pending", or a failure's reason
     room: Callable[[Change, list[Change]], bool]
-    flying: dict[str, Change] = field(default_factory=dict)
+    queue: list[Change] = field(default_factory=list)
+    flying: list[Flight] = field(default_factory=list)
 
 
 class BaselineApplier:
@@ -49,20 +65,39 @@ class BaselineApplier:
         self.client, self.steps, self.ids, self.center = client, steps, ids, center
         self.management, self.poll = management, poll
         self.failures: list[str] = []
+        self.regions = Pool(self._enable_region, self._region_status, _region_room)
+        self.assignments = Pool(self._assign, self._assignment_status,
+                                lambda c, flying: len(flying) < MAX_ASSIGNMENTS)
 
-    def run(self, changes: list[Change]) -> None:
-        regions = [c for c in changes if _item(c) == "region" and c.action == "create"]
-        assignments = [c for c in changes if _item(c) == "access" and c.action == "create"]
-        pooled = {id(c) for c in (*regions, *assignments)}
+    def add(self, changes: list[Change]) -> None:
+        """Start these items: the one-call ones now, the asynchronous ones as their pool has room."""
         for change in changes:
-            if id(change) not in pooled:
+            pool = self._pool_of(change)
+            if pool is None:
                 self._attempt(change)
-        self._drain(regions, Pool(self._enable_region, self._region_status, _region_room))
-        self._drain(assignments, Pool(self._assign, self._assignment_status,
-                                      lambda c, flying: len(flying) < MAX_ASSIGNMENTS))
-        if self.failures:
-            raise AwsError(f"{len(self.failures)} baseline item(s) failed (the others were applied; "
-                           "re-run apply once fixed):\n" + "\n".join(self.failures))
+            else:
+                pool.queue.append(change)
+        self.tick()
+
+    def tick(self) -> float | None:
+        """Start what the pools have room for and poll the items that are due; the clock time of
+        the next item due, or None when nothing is in flight."""
+        dues = [self._advance(pool) for pool in (self.regions, self.assignments)]
+        return min((d for d in dues if d is not None), default=None)
+
+    def finish(self) -> None:
+        """Wait for every item started or queued, then explain the failures (exit 1)."""
+        while (due := self.tick()) is not None:
+            self.poll.sleep(max(0.0, due - self.poll.clock()))
+        failures, self.failures = self.failures, []  # each explained once
+        if failures:
+            raise AwsError(f"{len(failures)} baseline item(s) failed (the others were applied; "
+                           "re-run apply once fixed):\n" + "\n".join(failures))
+
+    def _pool_of(self, change: Change) -> Pool | None:
+        if change.action != "create":
+            return None
+        return {"region": self.regions, "access": self.assignments}.get(_item(change))
 
     def _attempt(self, change: Change) -> None:
         try:
@@ -206,24 +241,15 @@ class BaselineApplier:
 
     # the pools
 
-    def _drain(self, items: list[Change], pool: Pool) -> None:
-        queue, wait, started = list(items), self.poll.first, self.poll.clock()
-        while queue or pool.flying:
-            for change in [c for c in queue if pool.room(c, list(pool.flying.values()))]:
-                if not pool.room(change, list(pool.flying.values())):
-                    continue
-                queue.remove(change)
+    def _advance(self, pool: Pool) -> float | None:
+        for change in list(pool.queue):
+            if pool.room(change, [f.change for f in pool.flying]):
+                pool.queue.remove(change)
                 self._start(change, pool)
-            if not pool.flying:
-                continue
-            if self.poll.clock() - started > self.poll.deadline:
-                self.failures += [f"  {c.address}: still in progress after {self.poll.deadline:.0f}s; re-run "
-                                  "apply later" for c in [*pool.flying.values(), *queue]]
-                return
-            self.poll.sleep(wait)
-            wait = min(wait * self.poll.factor, self.poll.longest)
-            for token_, change in list(pool.flying.items()):
-                self._poll_one(change, token_, pool)
+        now = self.poll.clock()
+        for flight in [f for f in pool.flying if f.due <= now]:
+            self._poll_one(flight, pool, now)
+        return min((f.due for f in pool.flying), default=None)
 
     def _start(self, change: Change, pool: Pool) -> None:
         try:
@@ -234,18 +260,27 @@ class BaselineApplier:
         if token is None:
             self.steps.note(change, "Completed", {})
         else:
-            pool.flying[token] = change
+            now = self.poll.clock()
+            pool.flying.append(Flight(change, token, now, self.poll.first, now + self.poll.first))
 
-    def _poll_one(self, change: Change, token: str, pool: Pool) -> None:
+    def _poll_one(self, flight: Flight, pool: Pool, now: float) -> None:
+        change = flight.change
         try:
-            state = pool.status(change, token)
+            state = pool.status(change, flight.token)
         except AwsError as exc:
-            del pool.flying[token]
+            pool.flying.remove(flight)
             self.failures.append(f"  {change.address}: {exc}")
             return
         if state == "pending":
+            if now - flight.since > self.poll.deadline:
+                pool.flying.remove(flight)
+                self.failures.append(f"  {change.address}: still in progress after "
+                                     f"{self.poll.deadline:.0f}s; re-run apply later")
+                return
+            flight.wait = min(flight.wait * self.poll.factor, self.poll.longest)
+            flight.due = now + flight.wait
             return
-        del pool.flying[token]
+        pool.flying.remove(flight)
         if state == "done":
             self.steps.note(change, "Completed", {})
         else:

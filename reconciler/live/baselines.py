@@ -19,7 +19,7 @@ Nothing is read when the repository declares no baselines.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from reconciler.errors import AwsError
@@ -123,20 +123,22 @@ def _principal_id(client: AwsCalls, store: str, kind: str, name: str) -> str | N
     return str(response["GroupId" if kind == "GROUP" else "UserId"])
 
 
-def _permission_sets(client: AwsCalls, instance: str, names: set[str]) -> dict[str, str]:
+def _permission_sets(client: AwsCalls, instance: str, names: set[str] | None) -> dict[str, str]:
+    """Name -> ARN of the named permission sets (every one, for `names` None)."""
     found: dict[str, str] = {}
     for arn in client.pages("ListPermissionSets", "PermissionSets", service="sso-admin",
                             InstanceArn=instance, MaxResults=PAGE):
         described = client.call("DescribePermissionSet", service="sso-admin", InstanceArn=instance,
                                 PermissionSetArn=arn)["PermissionSet"]
-        if described["Name"] in names:
+        if names is None or described["Name"] in names:
             found[str(described["Name"])] = str(arn)
-        if len(found) == len(names):
+        if names is not None and len(found) == len(names):
             break
     return found
 
 
-def _contacts(client: AwsCalls, account_id: str, wanted: Mapping[str, Contact]) -> dict[str, Contact]:
+def _contacts(client: AwsCalls, account_id: str, wanted: Iterable[str]) -> dict[str, Contact]:
+    """The account's contacts of the wanted types (those it has)."""
     found: dict[str, Contact] = {}
     for kind in sorted(wanted):
         try:

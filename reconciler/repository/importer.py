@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +29,12 @@ from reconciler.model import (
     ROOT,
     WORKLOAD_TYPES,
     Account,
+    Baseline,
     Organization,
     Policy,
     shadow_of,
 )
+from reconciler.repository.baseline_import import account_baseline_text, baselines_text, group_baselines
 
 DEFAULTS = {
     "environment": "production", "workload_type": "internal", "owner_team": "unassigned",
@@ -53,6 +56,9 @@ class ImportReport:
     defaulted: int = 0  # accounts with at least one defaulted field
     adopted: int = 0  # accounts that lack some of the reconciler's own tags: the first apply adds them
     shadows: list[str] = field(default_factory=list)  # rollout shadow policies, not imported
+    baselines: int = 0  # with --baselines: the baselines written
+    baselined: int = 0  # with --baselines: the accounts that add one
+    left_out: list[str] = field(default_factory=list)  # with --baselines: what the format cannot hold
 
 
 def normalise(name: str, fallback: str) -> str:
@@ -80,25 +86,33 @@ def check_output(out: Path) -> None:
                               "pass --output a new or empty directory you can write to")
 
 
-def import_organization(live: Organization, out: Path) -> ImportReport:
+def import_organization(live: Organization, out: Path,
+                        baselines: Mapping[str, Baseline] | None = None) -> ImportReport:
+    """`baselines` (import --baselines): account id -> what the account has of a baseline in AWS."""
     try:
-        return _write(live, out)
+        return _write(live, out, baselines)
     except OSError as exc:
         raise ReconcilerError(f"cannot write the repository into {show_path(out)} ({exc.strerror}): "
                               "pass --output a new or empty directory you can write to") from exc
 
 
-def _write(live: Organization, out: Path) -> ImportReport:
+def _write(live: Organization, out: Path, baselines: Mapping[str, Baseline] | None) -> ImportReport:
     report = ImportReport(ous=len(live.ous))
     (out / "accounts").mkdir(parents=True, exist_ok=True)
     (out / "policies").mkdir(exist_ok=True)
-    (out / "organization.yaml").write_text(organization_text(live), encoding="utf-8")
     names = account_names(live, report)
+    imported = group_baselines(baselines or {}, names)
+    report.baselines, report.baselined = len(imported.declared), len(imported.of_account)
+    report.left_out = imported.left_out
+    organization = organization_text(live) + (baselines_text(imported, q) if imported.declared else "")
+    (out / "organization.yaml").write_text(organization, encoding="utf-8")
     for account in live.accounts:
         if account.account_id == live.management_account_id or account.account_id not in names:
             continue
         name = names[str(account.account_id)]
         text, defaulted = account_text(account, name)
+        if name in imported.of_account:
+            text += account_baseline_text(imported.of_account[name])
         (out / "accounts" / f"{name}.yaml").write_text(text, encoding="utf-8")
         report.accounts += 1
         report.defaulted += defaulted

@@ -5,6 +5,7 @@ killed during the baseline finished by the next one without duplicates."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,51 @@ def test_contacts_without_trusted_access_are_refused_before_any_change(
     assert "nothing was changed" in refused.stderr
     assert "CreateAccount" not in aws.calls()
     assert assignments(aws, ids, "developers") == []
+
+
+def test_each_new_account_gets_its_baseline_while_the_others_are_still_being_created(
+        aws: OrgSim, cli: Any, tmp_path: Path) -> None:
+    """Eight accounts (log-archive too): AWS creates five at a time, so the last creations start
+    only when earlier ones have finished. The first account's contacts, budget, Region opt-in and
+    Identity Center assignments are started before the last CreateAccount, and all its calls come
+    before the last account exists."""
+    aws.configure(create_account_seconds=0.5)
+    identity_center(aws)
+    names = [f"team-{i:02d}-dev" for i in range(7)]
+    repo = _repo(tmp_path, *names)
+    done = cli("apply", "--repo", str(repo), "--auto-approve")
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in (repo / ".reconciler" / "audit.jsonl").read_text().splitlines()]
+    created = [r["address"].removeprefix("account.") for r in records if r["operation"] == "AccountCreated"
+               and r["address"].removeprefix("account.") in names]
+    assert sorted(created) == names
+    first, last = created[0], created[-1]
+    last_created = next(i for i, r in enumerate(records)
+                        if r["operation"] == "AccountCreated" and r["address"] == f"account.{last}")
+    last_requested = next(i for i, r in enumerate(records)
+                          if r["operation"] == "CreateAccount" and r["address"] == f"account.{last}")
+    first_items = [(i, r["operation"]) for i, r in enumerate(records)
+                   if r["address"].startswith(f"baseline.{first}.")]
+    started = {operation for i, operation in first_items if i < last_requested}
+    assert {"PutAlternateContact", "CreateBudget", "EnableRegion", "CreateAccountAssignment"} <= started
+    assert all(i < last_created for i, operation in first_items if operation != "Completed")
+    assert cli("plan", "--repo", str(repo), "--detailed-exitcode").returncode == 0
+
+
+def test_when_a_creation_fails_the_created_accounts_baselines_are_finished_first(
+        aws: OrgSim, cli: Any, tmp_path: Path) -> None:
+    """Eight accounts and room for six (ACCOUNT_LIMIT_EXCEEDED for the last two): apply stops with
+    the creation error, but only after the six created accounts' assignments, started as each was
+    created and still in progress (1 s each), have finished."""
+    ids = identity_center(aws)
+    aws.configure(account_limit=7, assignment_seconds=1.0)  # the management account and six more
+    names = [f"team-{i:02d}-dev" for i in range(7)]
+    repo = _repo(tmp_path, *names)
+    failed = cli("apply", "--repo", str(repo), "--auto-approve")
+    assert failed.returncode == 1
+    assert "as many accounts as its quota allows" in failed.stderr
+    created = {a["Id"] for a in aws.client().list_accounts()["Accounts"]} - {MANAGEMENT}
+    assert len(created) == 6
+    for group in ("platform-admins", "developers"):
+        assigned = [a["AccountId"] for a in assignments(aws, ids, group)]
+        assert sorted(assigned) == sorted(created - {account_id(aws, "log-archive")})
