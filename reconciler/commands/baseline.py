@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from reconciler.adapters.git import LocalRepository
 from reconciler.adapters.member_accounts import AssumedRoles
 from reconciler.apply.in_account import (
     MAX_SHARDS,
@@ -21,7 +22,7 @@ from reconciler.apply.in_account import (
     shard_of,
     targets,
 )
-from reconciler.errors import ExitCode
+from reconciler.errors import ExitCode, GitError
 from reconciler.repository.load import load_repository
 
 _SHARD = re.compile(r"^([0-9]{1,4})/([0-9]{1,4})$")
@@ -60,7 +61,7 @@ def command(shard: tuple[int, int] | None, matrix: bool, output_format: str, rep
     org = load_repository(repo)
     chosen = targets(org)
     if matrix:
-        _print_matrix(shard_count(len(chosen), org.in_account_settings.accounts_per_shard), len(chosen))
+        _print_matrix(shard_count(len(chosen), org.in_account_settings.accounts_per_shard), len(chosen), repo)
         return ExitCode.OK
     assert shard is not None
     index, count = shard
@@ -71,9 +72,10 @@ def command(shard: tuple[int, int] | None, matrix: bool, output_format: str, rep
     return ExitCode.OK if all(r.ok for r in results) else ExitCode.ERROR
 
 
-def _print_matrix(count: int, accounts: int) -> None:
-    """`{"shard": ["0/N", ...]}` on stdout; in GitHub Actions also the step outputs `matrix` and
-    `shards` (the number of shards, 0 when no account has in-account work)."""
+def _print_matrix(count: int, accounts: int, repo: Path) -> None:
+    """`{"shard": ["0/N", ...]}` on stdout; in GitHub Actions also the step outputs `matrix`,
+    `shards` (the number of shards, 0 when no account has in-account work) and `commit` (the
+    commit the shards were counted on, which every shard checks out)."""
     matrix = json.dumps({"shard": [f"{i}/{count}" for i in range(count)]}, separators=(",", ":"))
     click.echo(matrix)
     click.echo(f"{accounts} account{'s' * (accounts != 1)} with in-account baselines, {count} "
@@ -81,7 +83,14 @@ def _print_matrix(count: int, accounts: int) -> None:
     output = os.environ.get("GITHUB_OUTPUT")
     if output:
         with open(output, "a", encoding="utf-8") as handle:
-            handle.write(f"matrix={matrix}\nshards={count}\n")
+            handle.write(f"matrix={matrix}\nshards={count}\ncommit={_commit(repo)}\n")
+
+
+def _commit(repo: Path) -> str:
+    try:
+        return LocalRepository(repo).head() or ""
+    except GitError:
+        return ""
 
 
 def _account_json(result: AccountResult) -> dict[str, Any]:

@@ -177,7 +177,15 @@ def test_matrix_lists_the_shards_for_the_workflow(orgsim: OrgSim, tmp_path: Path
     ran = cli("baseline", "--matrix", "--repo", str(repo))
     assert ran.returncode == 0
     assert json.loads(ran.stdout) == {"shard": ["0/3", "1/3", "2/3"]}
-    assert output.read_text() == 'matrix={"shard":["0/3","1/3","2/3"]}\nshards=3\n'
+    assert output.read_text() == 'matrix={"shard":["0/3","1/3","2/3"]}\nshards=3\ncommit=\n'  # not a git repo
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", "commit",
+                    "-q", "--allow-empty", "-m", "c"], check=True)
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout
+    output.unlink()
+    assert cli("baseline", "--matrix", "--repo", str(repo)).returncode == 0
+    assert output.read_text().endswith(f"commit={head.strip()}\n")
     in_account = "in_account: {delete_default_vpcs: true, ebs_encryption_by_default: true}"
     (repo / "organization.yaml").write_text(text.replace(in_account, "regions: [af-south-1]"))
     ran = cli("baseline", "--matrix", "--repo", str(repo))
