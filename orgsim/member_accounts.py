@@ -37,9 +37,14 @@ _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::([0-9]{12}):role/(?:.*/)?([\w+=,.@
 
 def account_of(access_key: str, management_account_id: str) -> str:
     """The account a request signed with `access_key` acts in: a member account for credentials
-    AssumeRole made in it, otherwise the management account (every other key is a person of it)."""
+    AssumeRole made in it, otherwise the management account (every other key is a person of it).
+    Temporary (STS) access key ids begin with ASIA (IAM User Guide, "IAM identifiers",
+    "Understanding unique ID prefixes"), so other keys are answered without searching moto's
+    accounts."""
     from moto.iam.models import iam_backends
 
+    if not access_key.startswith("ASIA"):
+        return management_account_id
     for account_id, backends in list(iam_backends.items()):
         if access_key in backends["aws"].access_keys:
             return str(account_id)
