@@ -28,8 +28,11 @@ SOURCE = "account.amazonaws.com"
 TRUSTED_PRINCIPAL = "account.amazonaws.com"
 
 
-def _account(management_account_id: str, params: dict[str, Any]) -> Any:
-    account_id = params.get("AccountId") or management_account_id
+def _account(management_account_id: str, params: dict[str, Any], caller: str | None = None) -> Any:
+    """AccountId's account, else the caller's own (a member account's for credentials AssumeRole
+    made there: API Reference, AccountId, "If you don't specify this parameter, it calls the
+    operation in the context of the AWS account that's making the call")."""
+    account_id = params.get("AccountId") or caller or management_account_id
     account = find_account(org_backend(management_account_id), str(account_id))
     if account is None:
         raise AwsError("ResourceNotFoundException",
@@ -60,10 +63,11 @@ def check_member(operation: str, management_account_id: str, params: dict[str, A
 
 
 def handle(operation: str, management_account_id: str, params: dict[str, Any],
-           opt_ins: regions.Regions | None = None, region_seconds: float = 0.0) -> dict[str, Any]:
+           opt_ins: regions.Regions | None = None, region_seconds: float = 0.0,
+           caller: str | None = None) -> dict[str, Any]:
     if operation == "PutAccountName" or operation in regions.PATHS.values():
         _check_caller(management_account_id, params, operation)
-    account = _account(management_account_id, params)
+    account = _account(management_account_id, params, caller)
     if operation in regions.PATHS.values():
         assert opt_ins is not None
         return regions.handle(opt_ins, operation, str(account.id), params, region_seconds)

@@ -15,6 +15,7 @@ from typing import Any
 from orgsim import clock
 from orgsim.backend import org_backend, sync_default_attachments
 from orgsim.errors import AwsError, constraint, too_many_requests
+from orgsim.member_accounts import DEFAULT_ROLE
 from orgsim.settings import Settings
 
 MAX_CREATIONS_IN_PROGRESS = 5
@@ -34,6 +35,7 @@ class Creation:
     requested: float
     due: float
     failure: str | None
+    role_name: str | None = None  # CreateAccount's RoleName (default OrganizationAccountAccessRole)
     state: str = "IN_PROGRESS"
     account_id: str | None = None
     completed: float | None = None
@@ -78,7 +80,8 @@ class Lifecycle:
             id="car-" + secrets.token_hex(16), name=params["AccountName"], email=params["Email"],
             tags=list(params.get("Tags", [])), requested=now,
             due=now + self.settings.create_account_seconds,
-            failure=forced_failure or self._failure_for(params["Email"], in_progress))
+            failure=forced_failure or self._failure_for(params["Email"], in_progress),
+            role_name=params.get("RoleName"))
         self.creations.append(creation)
         return {"CreateAccountStatus": creation.status()}
 
@@ -158,8 +161,10 @@ class Lifecycle:
             creation.state = "FAILED"
         else:
             backend = self.backend
+            # moto makes the role CreateAccount preconfigures in the account (RoleName, default
+            # OrganizationAccountAccessRole; orgsim.member_accounts)
             result = backend.create_account(AccountName=creation.name, Email=creation.email,
-                                            Tags=creation.tags)
+                                            Tags=creation.tags, RoleName=creation.role_name or DEFAULT_ROLE)
             account = backend.get_account_by_id(result["CreateAccountStatus"]["AccountId"])
             account.create_account_status_id = creation.id
             sync_default_attachments(backend, account)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from orgsim import account_api, budgets, control, identity_center
+from orgsim import account_api, budgets, control, identity_center, member_accounts
 from orgsim.backend import find_taggable, org_backend
 from orgsim.calls import ACCOUNT_PATHS, CONTACT_PATHS, access_key_id, operation_name, signing_region
 from orgsim.errors import JSON_CONTENT_TYPE, AwsError, service_error, too_many_requests
@@ -24,7 +24,7 @@ LOOKUP_EVENTS = "CloudTrail_20131101.LookupEvents"
 COST_AND_USAGE = "AWSInsightsIndexService.GetCostAndUsage"
 GET_RESOURCES = "ResourceGroupsTaggingAPI_20170126.GetResources"
 TAG_CHANGES = ("TagResource", "UntagResource")
-REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
+REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
 
 
 class OrgSimMiddleware:
@@ -40,6 +40,7 @@ class OrgSimMiddleware:
             return _respond(start_response, status, json.dumps(reply).encode(), "application/json")
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         operation = operation_name(headers, environ.get("QUERY_STRING", ""), body, path)
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = self._account_of(headers)
         self.sim.calls.add(operation)
         fault = self.sim.faults.take(operation, ("http500", "connection_reset", "latency", "aws_error"))
         if fault is not None and fault.kind == "latency":
@@ -76,12 +77,24 @@ class OrgSimMiddleware:
                 self._check_contact(operation, body)
             if target.startswith(identity_center.SSO_ADMIN) and self.sim.assignments.handles(operation):
                 return _json(start_response, self._assignments(operation, body, headers))
+            if operation == "AssumeRole" and not target:
+                refused = member_accounts.refuse_assume_role(body, self._caller_arn(headers))
+                if refused is not None:
+                    return _respond(start_response, 403, refused, "text/xml")
             if target.startswith(budgets.TARGET) and operation in budgets.OPERATIONS:
                 with self.sim.lock:
                     return _json(start_response, budgets.handle(operation, _params(body)))
         except AwsError as error:
             return _error(start_response, error)
         return self.app(environ, start_response)
+
+    def _account_of(self, headers: dict[str, str]) -> str:
+        """The account a request acts in (orgsim.member_accounts.account_of)."""
+        return member_accounts.account_of(access_key_id(headers), self.sim.settings.management_account_id)
+
+    def _caller_arn(self, headers: dict[str, str]) -> str:
+        identity = self.sim.identity(access_key_id(headers))
+        return str(identity.user_identity.get("arn", ""))
 
     def _throttled(self, operation: str, target: str, account_api_call: bool) -> bool:
         if not self.sim.settings.throttle:
@@ -162,7 +175,8 @@ class OrgSimMiddleware:
         with self.sim.lock:
             try:
                 result = account_api.handle(operation, self.sim.settings.management_account_id, params,
-                                            self.sim.regions, self.sim.settings.region_opt_seconds)
+                                            self.sim.regions, self.sim.settings.region_opt_seconds,
+                                            caller=self._account_of(headers))
             except AwsError as error:
                 self.sim.trail.record(operation, params, {}, identity, error, account_api.SOURCE, agent)
                 raise

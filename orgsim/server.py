@@ -33,8 +33,10 @@ HOP_BY_HOP = frozenset({"connection", "content-length", "transfer-encoding", "ke
 
 
 def serve(host: str, port: int, settings: Settings) -> None:
-    # moto reads the caller's account id from here on each request; set it before moto loads.
-    os.environ["MOTO_ACCOUNT_ID"] = settings.management_account_id
+    # moto reads the caller's account id from the x-moto-account-id header orgsim's layer sets on
+    # each request (orgsim.member_accounts.account_of): the management account, or the member account
+    # of credentials AssumeRole made there. MOTO_ACCOUNT_ID would override it, so it must be unset.
+    os.environ.pop("MOTO_ACCOUNT_ID", None)
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 

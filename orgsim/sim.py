@@ -6,7 +6,7 @@ import copy
 import dataclasses
 import threading
 
-from orgsim import clock, cloudwatch
+from orgsim import clock, cloudwatch, member_accounts
 from orgsim.backend import bootstrap
 from orgsim.calls import CallCounter
 from orgsim.faults import FaultBook
@@ -40,6 +40,7 @@ class Sim:
         self.assignments = Assignments()
         self.organizations = Organizations(settings, self.lifecycle, self.faults)
         cloudwatch.install()
+        member_accounts.extend_ec2()
         self.reset(state=True)
 
     def reset(self, state: bool, settings: bool = False) -> None:

@@ -129,6 +129,20 @@ class OrgSim:
         ).client(service, endpoint_url=self.url, config=Config(**config) if config else None)
 
 
+    def member_client(self, account_id: str, service: str = "ec2", region: str = REGION,
+                      role_name: str = "OrganizationAccountAccessRole") -> Any:
+        """A boto3 client acting in a member account: STS AssumeRole into `role_name` there (the
+        role CreateAccount made), as the management account's person, then the role's credentials."""
+        import boto3
+
+        role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
+        found = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="orgsim-test")["Credentials"]
+        return boto3.session.Session(
+            aws_access_key_id=found["AccessKeyId"], aws_secret_access_key=found["SecretAccessKey"],
+            aws_session_token=found["SessionToken"], region_name=region,
+        ).client(service, endpoint_url=self.url)
+
+
 def seed_identity_center(client: Any, permission_sets: list[str], groups: list[str]) -> dict[str, str]:
     """Creates permission sets and groups in IAM Identity Center and turns on trusted access for the
     Account Management API, which account baselines need; `client(service)` makes a boto3 client.

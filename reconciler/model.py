@@ -292,6 +292,11 @@ class Organization:
     # "permission_set:z"). Live: what those names resolve to in Identity Center.
     identity_names: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
     identity_center: IdentityCenter | None = field(default=None, compare=False)
+    # Desired only: per-account work inside the account (`reconciler baseline --shard`), by account
+    # name, and the settings it runs with (docs/format.md, "Baselines inside the account").
+    in_account: Mapping[str, InAccountWork] = field(default_factory=dict, compare=False, repr=False)
+    in_account_settings: InAccountSettings = field(
+        default_factory=lambda: InAccountSettings(), compare=False, repr=False)
     root_id: str | None = field(default=None, compare=False)
     source: Source | None = field(default=None, compare=False)
 
@@ -416,3 +421,27 @@ class IdentityCenter:
     identity_store_id: str
     principals: Mapping[str, str] = field(default_factory=dict)  # "group:x" / "user:y" -> id
     permission_sets: Mapping[str, str] = field(default_factory=dict)  # name -> ARN
+
+
+# Baselines inside the account (docs/format.md, "Baselines inside the account"): work that needs a
+# role in the account, done by `reconciler baseline --shard I/N`, never by plan or apply.
+DEFAULT_ACCESS_ROLE: Final = "OrganizationAccountAccessRole"  # the role CreateAccount makes
+
+
+@dataclass(frozen=True)
+class InAccountWork:
+    delete_default_vpcs: bool = False
+    ebs_encryption_by_default: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.delete_default_vpcs or self.ebs_encryption_by_default)
+
+
+@dataclass(frozen=True)
+class InAccountSettings:
+    """organization.yaml `in_account:`."""
+
+    role_name: str = DEFAULT_ACCESS_ROLE
+    regions: tuple[str, ...] = ()  # empty: every Region enabled in the account
+    accounts_per_shard: int = 50

@@ -10,6 +10,7 @@ from yaml.nodes import MappingNode
 from reconciler import model
 from reconciler.clock import parse_duration
 from reconciler.repository.baselines import build_baselines
+from reconciler.repository.in_account import build_in_account
 from reconciler.repository.parse import Parsed, locate
 from reconciler.repository.policy_rules import policy_type
 from reconciler.repository.rules import (
@@ -35,6 +36,7 @@ def build_organization(files: RepositoryFiles) -> model.Organization:
         for i, path, tags in ou_entries(org)
     ]
     baselines, identity_names = build_baselines(files.organization, files.accounts)
+    in_account, in_account_settings = build_in_account(files.organization, files.accounts)
     return model.Organization(
         management_account_id=org["management_account_id"],
         policy_types=frozenset(org.get("policy_types", [])),
@@ -48,6 +50,8 @@ def build_organization(files: RepositoryFiles) -> model.Organization:
         audit_uri=org.get("audit", {}).get("uri"),
         baselines=baselines,
         identity_names=identity_names,
+        in_account=in_account,
+        in_account_settings=in_account_settings,
         source=model.Source(files.organization.path),
     )
 

@@ -14,6 +14,7 @@ from reconciler import model
 from reconciler.errors import show
 from reconciler.repository.baselines import check_baselines
 from reconciler.repository.effective_rules import check_effective
+from reconciler.repository.in_account import check_in_account
 from reconciler.repository.parse import Parsed
 from reconciler.repository.policy_rules import check_policies, file_name_rule
 from reconciler.repository.problems import Problem
@@ -63,6 +64,7 @@ def check_rules(files: RepositoryFiles) -> list[Problem]:
         clean = [p for p in files.policies if p.node is not None and p.path not in broken]
         problems += check_effective(files.organization.data, clean, files.valid_accounts())
     problems += check_baselines(files.organization, files.valid_accounts())
+    problems += check_in_account(files.organization, files.valid_accounts())
     return problems
 
 

@@ -61,11 +61,32 @@ def test_aws_writers_are_never_cancelled_by_each_other_and_run_protected(name: s
     # apply has none (the lease serialises the runs), reconcile queues only behind reconcile.
     expected = None if name == "apply.yml" else {"group": "reconciler-reconcile", "cancel-in-progress": False}
     assert wf.get("concurrency") == expected
-    (job,) = wf["jobs"].values()
+    job = wf["jobs"]["apply"] if name == "apply.yml" else next(iter(wf["jobs"].values()))
     # reconcile has an environment of its own: production's reviewers must not hold a scheduled run
     assert job["environment"] == environment
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["ref"] == "main"
+
+
+def test_apply_fans_in_account_baselines_out_as_a_matrix_of_shards() -> None:
+    """docs/apply.md, "Baselines inside the account": after the apply, one job counts the shards,
+    then a matrix job per shard on the same commit, in the protected environment."""
+    jobs = workflow("apply.yml")["jobs"]
+    shards, baseline = jobs["baseline-shards"], jobs["baseline"]
+    assert set(jobs) == {"apply", "baseline-shards", "baseline"}
+    assert shards["needs"] == "apply" and "id-token" not in shards["permissions"]
+    assert [s["run"] for s in shards["steps"] if "run" in s][-1] == "reconciler baseline --matrix"
+    assert set(shards["outputs"]) == {"matrix", "shards", "commit"}
+    assert baseline["needs"] == "baseline-shards"
+    assert baseline["if"] == "${{ needs.baseline-shards.outputs.shards != '0' }}"
+    assert baseline["strategy"] == {"fail-fast": False, "matrix": {
+        "shard": "${{ fromJSON(needs.baseline-shards.outputs.matrix).shard }}"}}
+    assert baseline["environment"] == "production"
+    checkout = baseline["steps"][0]
+    assert checkout["with"]["ref"] == "${{ needs.baseline-shards.outputs.commit }}"
+    last = baseline["steps"][-1]
+    assert last["run"] == 'reconciler baseline --shard "$SHARD"'
+    assert last["env"] == {"SHARD": "${{ matrix.shard }}"}
 
 
 def test_reconcile_runs_every_fifteen_minutes_and_on_demand() -> None:
