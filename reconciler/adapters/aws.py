@@ -10,6 +10,7 @@ outside the port is `caller_identity` (STS), which a reconcile run makes at most
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import re
@@ -21,6 +22,7 @@ from typing import Any, Final
 
 import boto3
 import botocore.session
+import botocore.utils
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
@@ -55,7 +57,21 @@ HINTS: Final = {
 
 
 def default_session() -> boto3.Session:
-    return boto3.Session()
+    core = botocore.session.get_session()
+    # botocore's documented hook for how responses' timestamps are parsed (the AWS CLI sets it too).
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
+    return boto3.Session(botocore_session=core)
+
+
+def parse_timestamp(value: Any) -> datetime.datetime:
+    """A response timestamp as an aware datetime. The JSON protocols send epoch seconds, which
+    botocore's default turns into the machine's local zone through dateutil's tzlocal, about
+    75 microseconds each (10,000 ListAccounts JoinedTimestamps: most of a second of a 10,000-account
+    read); UTC is the same instant at a fraction of the cost. Text (other protocols) is botocore's."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.datetime.fromtimestamp(value, datetime.UTC)
+    parsed: datetime.datetime = botocore.utils.parse_timestamp(value)
+    return parsed
 
 
 class AwsClient:
