@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from reconciler.errors import GuardrailError, RepositoryError
-from reconciler.model import Organization, policy_content
+from reconciler.model import RCP, ROOT, SCP, Organization, policy_content
 from reconciler.plan.changes import Change
 from reconciler.plan.targets import display
 
@@ -31,7 +31,7 @@ BASELINE_TRUSTED_ACCESS_OFF = (
 
 
 def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
-    count = sum(1 for c in changes if c.action == "delete")
+    count = sum(1 for c in changes if c.action == "delete" and not _still_inherited(c, desired))
     limit = desired.guardrails.max_destructive_changes
     if count > limit:
         raise GuardrailError(
@@ -39,6 +39,39 @@ def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
             f"guardrails.max_destructive_changes ({limit}); nothing was done. Split the change into "
             "smaller pull requests, or raise the limit in organization.yaml if this is intended"
         )
+
+
+def _still_inherited(change: Change, desired: Organization) -> bool:
+    """A detach of an SCP or RCP from a target that still gets the same policy from a parent (an OU
+    above it, or the root) changes nothing the target may do: the policy's denies still apply from
+    above, and its allows at that level were never needed beside FullAWSAccess or RCPFullAWSAccess,
+    which AWS keeps there (Organizations User Guide, "SCP evaluation"). Such detaches are the last
+    step of a rollout, which moves a canary's direct attachments to the policy's declared targets,
+    and are not counted as destructive."""
+    if change.kind != "attachment" or change.before is None:
+        return False
+    name, target = str(change.before.get("policy")), str(change.before.get("target"))
+    policy = next((p for p in desired.policies if p.name == name), None)
+    if policy is None or policy.type not in (SCP, RCP):
+        return False
+    return any(parent in policy.targets for parent in _parents(target, desired))
+
+
+def _parents(target: str, desired: Organization) -> list[str]:
+    kind, _, name = target.partition(":")
+    if kind == "account":
+        account = next((a for a in desired.accounts if a.name == name), None)
+        if account is None:
+            return []
+        path = "" if account.ou == ROOT else account.ou
+        chain = [f"ou:{path}"] if path else []
+    elif kind == "ou":
+        path, chain = name, []
+    else:
+        return []
+    parts = path.split("/") if path else []
+    chain += [f"ou:{'/'.join(parts[:depth])}" for depth in range(1, len(parts))]
+    return [*chain, ROOT]
 
 
 def check_structure(desired: Organization) -> None:

@@ -8,7 +8,7 @@ import pytest
 from plan_builders import MGMT_ID, acct, full_access, generated, live_of, org, scp
 
 from reconciler.errors import GuardrailError, RepositoryError
-from reconciler.model import ROOT, Guardrails, OrganizationalUnit, Quotas
+from reconciler.model import ROOT, Guardrails, Organization, OrganizationalUnit, Quotas
 from reconciler.plan.planner import plan
 
 APP = acct("app", ou="Work", account_id="222222222222")
@@ -150,3 +150,40 @@ def test_reach_counts_accounts_through_inheritance() -> None:
         elif target:
             assert reach == 1
     assert MGMT_ID
+
+
+def _canary_moved_up(policy_type: str) -> tuple[Organization, Organization]:
+    """Live: the policy on ou:Work/Team's two accounts directly (a rollout's canary); desired: on the
+    OU above them only, as a rollout's last step leaves it."""
+    accounts = (acct("a1", ou="Work/Team", account_id="222222222221"),
+                acct("a2", ou="Work/Team", account_id="222222222222"))
+    moved = replace(scp("p", "ou:Work"), type=policy_type)
+    desired = org("Work", "Work/Team", accounts=accounts, policies=(moved,),
+                  types=frozenset({"SERVICE_CONTROL_POLICY", policy_type}),
+                  guardrails=Guardrails(max_destructive_changes=0))
+    live = live_of(replace(desired, policies=(replace(moved, targets=frozenset(
+        {"ou:Work", "account:a1", "account:a2"})),)))
+    return desired, live
+
+
+def test_detaching_an_scp_a_parent_still_has_is_not_destructive() -> None:
+    """The policy still reaches both accounts from ou:Work: their permissions do not change."""
+    desired, live = _canary_moved_up("SERVICE_CONTROL_POLICY")
+    result = plan(desired, live)
+    assert [(c.address, c.action) for c in result.changes] == [
+        ("attachment.p.account:a1", "delete"), ("attachment.p.account:a2", "delete")]
+
+
+def test_a_management_policy_detach_counts_even_with_the_parent_attached() -> None:
+    """Management policies merge with inheritance operators, so a child attachment can matter."""
+    desired, live = _canary_moved_up("TAG_POLICY")
+    with pytest.raises(GuardrailError, match="2 destructive changes"):
+        plan(desired, live)
+
+
+def test_an_scp_detach_without_the_parent_attached_counts() -> None:
+    desired, live = _canary_moved_up("SERVICE_CONTROL_POLICY")
+    elsewhere = replace(desired.policies[0], targets=frozenset({"ou:Work/Other"}))
+    desired = replace(desired, policies=(elsewhere,), ous=(*desired.ous, OrganizationalUnit("Work/Other")))
+    with pytest.raises(GuardrailError, match="destructive changes"):
+        plan(desired, live)
