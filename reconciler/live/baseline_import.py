@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from reconciler.live.baselines import (
     PAGE,
-    _assignments,
-    _budgets,
-    _contacts,
-    _permission_sets,
-    _regions,
+    read_assignments,
+    read_budgets,
+    read_contacts,
+    read_permission_sets,
+    read_regions,
 )
 from reconciler.live.calls import AwsCalls
 from reconciler.model import CLOSED_STATES, CONTACT_TYPES, Baseline, IdentityCenter, Organization
@@ -35,12 +35,12 @@ def read_every_baseline(client: AwsCalls, live: Organization) -> dict[str, Basel
     """Account id -> what the account has of a baseline in AWS (accounts with nothing left out)."""
     accounts = member_ids(live)
     center = whole_identity_center(client)
-    access = _assignments(client, center, set(accounts)) if center else {}
-    budgets = _budgets(client, live.management_account_id, set(accounts))
+    access = read_assignments(client, center, set(accounts)) if center else {}
+    budgets = read_budgets(client, live.management_account_id, set(accounts))
     found: dict[str, Baseline] = {}
     for account_id in accounts:
-        baseline = Baseline(contacts=_contacts(client, account_id, CONTACT_TYPES),
-                            regions=_regions(client, account_id),
+        baseline = Baseline(contacts=read_contacts(client, account_id, CONTACT_TYPES),
+                            regions=read_regions(client, account_id),
                             access=frozenset(access.get(account_id, [])), budget=budgets.get(account_id))
         if not baseline.empty:
             found[account_id] = baseline
@@ -59,4 +59,4 @@ def whole_identity_center(client: AwsCalls) -> IdentityCenter | None:
         "ListGroups", "Groups", service="identitystore", IdentityStoreId=store, MaxResults=PAGE)}
     principals |= {f"user:{u['UserName']}": str(u["UserId"]) for u in client.pages(
         "ListUsers", "Users", service="identitystore", IdentityStoreId=store, MaxResults=PAGE)}
-    return IdentityCenter(arn, store, principals, _permission_sets(client, arn, None))
+    return IdentityCenter(arn, store, principals, read_permission_sets(client, arn, None))

@@ -78,14 +78,14 @@ def read_baselines(client: AwsCalls, desired: Organization, live: Organization,
                                      budget=baseline.budget)
             continue
         if baseline.contacts:
-            found[account_id]["contacts"] = _contacts(client, account_id, baseline.contacts)
+            found[account_id]["contacts"] = read_contacts(client, account_id, baseline.contacts)
         if baseline.regions:
-            found[account_id]["regions"] = _regions(client, account_id)
+            found[account_id]["regions"] = read_regions(client, account_id)
     if center is not None:
-        for account_id, items in _assignments(client, center, set(ids.values())).items():
+        for account_id, items in read_assignments(client, center, set(ids.values())).items():
             found[account_id]["access"] = frozenset(items)
     if read:
-        for account_id, budget in _budgets(client, live.management_account_id, read).items():
+        for account_id, budget in read_budgets(client, live.management_account_id, read).items():
             found[account_id]["budget"] = budget
     baselines = {aid: Baseline(**items) for aid, items in found.items()}
     return dataclasses.replace(live, baselines=baselines, identity_center=center)
@@ -106,7 +106,7 @@ def resolve_identity_center(client: AwsCalls, access: Iterable[Access]) -> Ident
         principal_id = _principal_id(client, store, *entry)
         if principal_id:
             principals[f"{entry[0].lower()}:{entry[1]}"] = principal_id
-    sets = _permission_sets(client, arn, {a.permission_set for a in entries})
+    sets = read_permission_sets(client, arn, {a.permission_set for a in entries})
     return IdentityCenter(arn, store, principals, sets)
 
 
@@ -123,7 +123,7 @@ def _principal_id(client: AwsCalls, store: str, kind: str, name: str) -> str | N
     return str(response["GroupId" if kind == "GROUP" else "UserId"])
 
 
-def _permission_sets(client: AwsCalls, instance: str, names: set[str] | None) -> dict[str, str]:
+def read_permission_sets(client: AwsCalls, instance: str, names: set[str] | None) -> dict[str, str]:
     """Name -> ARN of the named permission sets (every one, for `names` None)."""
     found: dict[str, str] = {}
     for arn in client.pages("ListPermissionSets", "PermissionSets", service="sso-admin",
@@ -137,7 +137,7 @@ def _permission_sets(client: AwsCalls, instance: str, names: set[str] | None) ->
     return found
 
 
-def _contacts(client: AwsCalls, account_id: str, wanted: Iterable[str]) -> dict[str, Contact]:
+def read_contacts(client: AwsCalls, account_id: str, wanted: Iterable[str]) -> dict[str, Contact]:
     """The account's contacts of the wanted types (those it has)."""
     found: dict[str, Contact] = {}
     for kind in sorted(wanted):
@@ -153,13 +153,13 @@ def _contacts(client: AwsCalls, account_id: str, wanted: Iterable[str]) -> dict[
     return found
 
 
-def _regions(client: AwsCalls, account_id: str) -> frozenset[str]:
+def read_regions(client: AwsCalls, account_id: str) -> frozenset[str]:
     return frozenset(str(r["RegionName"]) for r in client.pages(
         "ListRegions", "Regions", service="account", AccountId=account_id,
         RegionOptStatusContains=ACTIVE_REGION, MaxResults=50))
 
 
-def _assignments(client: AwsCalls, center: IdentityCenter, accounts: set[str]) -> dict[str, list[Access]]:
+def read_assignments(client: AwsCalls, center: IdentityCenter, accounts: set[str]) -> dict[str, list[Access]]:
     sets = {arn: name for name, arn in center.permission_sets.items()}
     found: dict[str, list[Access]] = {}
     for key, principal_id in sorted(center.principals.items()):
@@ -173,7 +173,7 @@ def _assignments(client: AwsCalls, center: IdentityCenter, accounts: set[str]) -
     return found
 
 
-def _budgets(client: AwsCalls, management: str, accounts: set[str]) -> dict[str, AccountBudget]:
+def read_budgets(client: AwsCalls, management: str, accounts: set[str]) -> dict[str, AccountBudget]:
     found: dict[str, AccountBudget] = {}
     for budget in client.pages("DescribeBudgets", "Budgets", service="budgets", AccountId=management,
                                MaxResults=PAGE):
