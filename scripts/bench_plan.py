@@ -75,13 +75,20 @@ def seed(org: Any, desired: Organization) -> None:
             org.attach_policy(PolicyId=policy_id, TargetId=target_id)
 
 
-def minimum(live: Organization, rechecked: int) -> int:
+def shape(live: Organization) -> dict[str, int]:
+    """What the minimum depends on: OUs, accounts, policies, their direct targets, tagged resources."""
+    return {
+        "ous": len(live.ous), "accounts": len(live.accounts), "policies": len(live.policies),
+        "targets": sum(len(p.targets) for p in live.policies),
+        "tagged": sum(1 for a in live.accounts if a.tags) + sum(1 for o in live.ous if o.tags),
+    }
+
+
+def minimum(size: dict[str, int], rechecked: int) -> int:
     """1 + (O+1) + ceil(A/20) + 2P + ceil(T/20) + ceil(tagged accounts and OUs / 100) (GetResources)
     + tags read again one by one (differences from the repository, or GetResources denied)."""
-    targets = sum(len(p.targets) for p in live.policies)
-    tagged = sum(1 for a in live.accounts if a.tags) + sum(1 for o in live.ous if o.tags)
-    return (1 + (len(live.ous) + 1) + math.ceil(len(live.accounts) / 20) + 2 * len(live.policies)
-            + math.ceil(targets / 20) + math.ceil(tagged / 100) + rechecked)
+    return (1 + (size["ous"] + 1) + math.ceil(size["accounts"] / 20) + 2 * size["policies"]
+            + math.ceil(size["targets"] / 20) + math.ceil(size["tagged"] / 100) + rechecked)
 
 
 def _seconds(calls: dict[str, int], operation: str) -> float:
@@ -112,7 +119,8 @@ def phases(repo: Path) -> dict[str, float]:
     cpu_read = time.process_time() - cpu - cpu_load
     result = plan(desired, live)
     cpu_plan = time.process_time() - cpu - cpu_load - cpu_read
-    return {"load": cpu_load, "read": cpu_read, "plan": cpu_plan, "changes": len(result.changes)}
+    return {"load": cpu_load, "read": cpu_read, "plan": cpu_plan, "changes": len(result.changes),
+            "shape": shape(live)}
 
 
 def measure(sim: OrgSim, repo: Path, runs: int) -> dict[str, Any]:
@@ -126,14 +134,14 @@ def measure(sim: OrgSim, repo: Path, runs: int) -> dict[str, Any]:
                              capture_output=True, text=True, env=os.environ.copy()).stdout
         timings.append((json.loads(out), time.monotonic() - wall, sim.calls()))
     best, wall, calls = min(timings, key=lambda t: t[0]["load"] + t[0]["read"] + t[0]["plan"])
-    live = read_organization(AwsClient(), scope_for(load_repository(repo)))
+    size = best["shape"]
     rechecked = calls.get("ListTagsForResource", 0)
     floor_sum = sum(n / rate_for(op).per_second for op, n in calls.items())
     floor_max = max(max(0.0, n - rate_for(op).burst) / rate_for(op).per_second for op, n in calls.items())
     return {
-        "accounts": len(live.accounts), "ous": len(live.ous), "policies": len(live.policies),
+        "accounts": size["accounts"], "ous": size["ous"], "policies": size["policies"],
         "changes": best["changes"], "calls": calls, "total_calls": sum(calls.values()),
-        "minimum_calls": minimum(live, rechecked),
+        "minimum_calls": minimum(size, rechecked),
         "cpu_seconds": round(best["load"] + best["read"] + best["plan"], 2),
         "cpu_load": round(best["load"], 2), "cpu_read": round(best["read"], 2),
         "cpu_plan": round(best["plan"], 2),

@@ -20,14 +20,13 @@ at its rate rather than the sum of all of them. Results keep the order a one-at-
 
 from __future__ import annotations
 
-import gc
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any, Final, TypeVar
 
+from reconciler import collector
 from reconciler.errors import AwsError
 from reconciler.live.calls import AwsCalls
 from reconciler.live.scope import (
@@ -60,22 +59,8 @@ def read_organization(
     client: AwsCalls, scope: ReadScope = EVERYTHING, progress: Progress | None = None,
     workers: int = READ_WORKERS,
 ) -> Organization:
-    with _collection_paused():
+    with collector.paused():  # a full read keeps every response item alive
         return _read(client, scope, progress, workers)
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while reading: a read of 10,000 accounts makes millions of
-    objects that all stay alive, and the collector's passes over them were about a tenth of the
-    read's CPU (docs/live-reader.md). Reference counting still frees everything else at once."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read(client: AwsCalls, scope: ReadScope, progress: Progress | None, workers: int) -> Organization:

@@ -31,7 +31,11 @@ BASELINE_TRUSTED_ACCESS_OFF = (
 
 
 def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
-    count = sum(1 for c in changes if c.action == "delete" and not _still_inherited(c, desired))
+    deletes = [c for c in changes if c.action == "delete"]
+    if any(c.kind == "attachment" for c in deletes):  # one lookup table, not a search per detach
+        inherited = _Inherited(desired)
+        deletes = [c for c in deletes if not inherited.still(c)]
+    count = len(deletes)
     limit = desired.guardrails.max_destructive_changes
     if count > limit:
         raise GuardrailError(
@@ -41,37 +45,40 @@ def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
         )
 
 
-def _still_inherited(change: Change, desired: Organization) -> bool:
+class _Inherited:
     """A detach of an SCP or RCP from a target that still gets the same policy from a parent (an OU
     above it, or the root) changes nothing the target may do: the policy's denies still apply from
     above, and its allows at that level were never needed beside FullAWSAccess or RCPFullAWSAccess,
     which AWS keeps there (Organizations User Guide, "SCP evaluation"). Such detaches are the last
     step of a rollout, which moves a canary's direct attachments to the policy's declared targets,
     and are not counted as destructive."""
-    if change.kind != "attachment" or change.before is None:
-        return False
-    name, target = str(change.before.get("policy")), str(change.before.get("target"))
-    policy = next((p for p in desired.policies if p.name == name), None)
-    if policy is None or policy.type not in (SCP, RCP):
-        return False
-    return any(parent in policy.targets for parent in _parents(target, desired))
 
+    def __init__(self, desired: Organization) -> None:
+        self._targets = {p.name: p.targets for p in desired.policies if p.type in (SCP, RCP)}
+        self._ou_of = {a.name: a.ou for a in desired.accounts}
 
-def _parents(target: str, desired: Organization) -> list[str]:
-    kind, _, name = target.partition(":")
-    if kind == "account":
-        account = next((a for a in desired.accounts if a.name == name), None)
-        if account is None:
+    def still(self, change: Change) -> bool:
+        if change.kind != "attachment" or change.before is None:
+            return False
+        targets = self._targets.get(str(change.before.get("policy")))
+        if targets is None:
+            return False
+        return any(parent in targets for parent in self._parents(str(change.before.get("target"))))
+
+    def _parents(self, target: str) -> list[str]:
+        kind, _, name = target.partition(":")
+        if kind == "account":
+            if name not in self._ou_of:
+                return []
+            path = "" if self._ou_of[name] == ROOT else self._ou_of[name]
+            chain = [f"ou:{path}"] if path else []
+        elif kind == "ou":
+            path, chain = name, []
+        else:
             return []
-        path = "" if account.ou == ROOT else account.ou
-        chain = [f"ou:{path}"] if path else []
-    elif kind == "ou":
-        path, chain = name, []
-    else:
-        return []
-    parts = path.split("/") if path else []
-    chain += [f"ou:{'/'.join(parts[:depth])}" for depth in range(1, len(parts))]
-    return [*chain, ROOT]
+        parts = path.split("/") if path else []
+        chain += [f"ou:{'/'.join(parts[:depth])}" for depth in range(1, len(parts))]
+        return [*chain, ROOT]
 
 
 def check_structure(desired: Organization) -> None:

@@ -91,10 +91,6 @@ class _FieldSources(Mapping[str, model.Source]):
         return len(self._sources())
 
 
-def _field_sources(parsed: Parsed) -> Mapping[str, model.Source]:
-    return _FieldSources(parsed)
-
-
 def _account(parsed: Parsed) -> model.Account:
     data: dict[str, Any] = parsed.data
     return model.Account(
@@ -107,7 +103,7 @@ def _account(parsed: Parsed) -> model.Account:
         extra_tags=dict(data.get("tags", {})),
         tags=full_tags(data),
         source=model.Source(parsed.path),
-        field_sources=_field_sources(parsed),
+        field_sources=_FieldSources(parsed),
         lease=lease_of(data.get("lease")),
         protected=bool(data.get("protected", False)),
     )
@@ -123,7 +119,7 @@ def _policy(parsed: Parsed) -> model.Policy:
         targets=frozenset(data.get("targets", [])),
         aws_managed=data.get("aws_managed", False),
         source=model.Source(parsed.path),
-        field_sources=_field_sources(parsed),
+        field_sources=_FieldSources(parsed),
         rollout=_rollout(data.get("rollout")),
     )
 

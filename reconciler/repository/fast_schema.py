@@ -22,6 +22,9 @@ Check = Callable[[Any], bool]
 
 # Keywords that say nothing about validity (annotations, identifiers, our own x-hint).
 _IGNORED = frozenset({"$schema", "$id", "$defs", "title", "description", "x-hint", "examples", "default"})
+# Keywords compiled together, before the others: properties with additionalProperties (additional
+# means "not in properties"), and if with then/else (then and else without if mean nothing).
+_TOGETHER = frozenset({"properties", "additionalProperties", "if", "then", "else"})
 
 
 class Unsupported(Exception):
@@ -92,19 +95,17 @@ class _Compiler:
         if not isinstance(schema, dict):
             raise Unsupported(f"schema {schema!r}")
         checks: list[Check] = []
+        if "properties" in schema or "additionalProperties" in schema:
+            checks.append(self._object(schema))
+        if "if" in schema:
+            checks.append(self._if(schema["if"], schema.get("then", True), schema.get("else", True)))
         for keyword, argument in schema.items():
-            if keyword in _IGNORED or keyword in ("then", "else"):
+            if keyword in _IGNORED or keyword in _TOGETHER:
                 continue
             make = getattr(self, "_" + keyword.replace("$", "dollar_"), None)
             if make is None:
                 raise Unsupported(keyword)
-            if keyword == "if":
-                checks.append(self._if(argument, schema.get("then", True), schema.get("else", True)))
-            elif keyword in ("properties", "additionalProperties"):
-                if keyword == "properties" or "properties" not in schema:
-                    checks.append(self._object(schema))
-            else:
-                checks.append(make(argument))
+            checks.append(make(argument))
         return _all(checks)
 
     # -- keywords ---------------------------------------------------------------------------------

@@ -8,12 +8,10 @@ find.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from reconciler import collector
 from reconciler.errors import RepositoryError, show, show_path
 from reconciler.model import Organization
 from reconciler.repository.build import build_organization
@@ -43,21 +41,8 @@ def check_repository(root: Path) -> tuple[Organization | None, list[Problem]]:
             )
         ]
     problems: list[Problem] = []
-    with _collector_paused():
+    with collector.paused():  # node trees kept for positions are large and acyclic
         return _check(root, problems)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The node trees kept for positions are large and acyclic: the cycle collector's repeated scans
-    of them cost a quarter of the load time (measured, docs/validate.md) and can free nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check(root: Path, problems: list[Problem]) -> tuple[Organization | None, list[Problem]]:
