@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgsim import clock
-from orgsim.backend import org_backend, sync_default_attachments
+from orgsim.backend import find_account, org_backend, sync_default_attachments
 from orgsim.errors import AwsError, constraint, too_many_requests
 from orgsim.member_accounts import DEFAULT_ROLE
 from orgsim.settings import Settings
@@ -59,12 +59,14 @@ class Lifecycle:
     closures: dict[str, float] = field(default_factory=dict)  # account id -> requested at
     pending_close: dict[str, float] = field(default_factory=dict)  # account id -> due at
     finished: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # for CloudTrail
+    closed: set[str] = field(default_factory=set)  # closures past their 90 days: nothing left to do
 
     def reset(self) -> None:
         self.creations.clear()
         self.closures.clear()
         self.pending_close.clear()
         self.finished.clear()
+        self.closed.clear()
 
     @property
     def backend(self) -> Any:
@@ -149,11 +151,13 @@ class Lifecycle:
         for account_id, due in list(self.pending_close.items()):
             if due <= now:
                 self._finish_closure(account_id)
-        for account_id, requested in self.closures.items():
-            if requested + POST_CLOSURE_SECONDS <= now and account_id not in self.pending_close:
-                account = next((a for a in self.backend.accounts if a.id == account_id), None)
+        for account_id, requested in self.closures.items():  # advance() runs on every request
+            if (account_id not in self.closed and requested + POST_CLOSURE_SECONDS <= now
+                    and account_id not in self.pending_close):
+                account = find_account(self.backend, account_id)
                 if account is not None and account.state == "SUSPENDED":
                     account.state = "CLOSED"  # `Status` (retired) has no CLOSED: it stays SUSPENDED
+                self.closed.add(account_id)
 
     def _finish_creation(self, creation: Creation, now: float) -> None:
         creation.completed = now

@@ -1,8 +1,8 @@
 """Pausing Python's cyclic garbage collector around work that makes many objects and frees none.
 
 Loading 10,000 files keeps every node tree, and reading 10,000 accounts keeps every response
-item: all of it stays alive, so the collector's repeated passes over it (a quarter of the load,
-about a tenth of the read: docs/validate.md, docs/live-reader.md) can free nothing. Reference
+item: all of it stays alive, so the collector's repeated passes over it (a quarter of the load:
+docs/validate.md) can free nothing. Reference
 counting still frees everything else at once.
 """
 

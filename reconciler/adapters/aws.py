@@ -82,13 +82,7 @@ class AwsClient:
         session_factory: SessionFactory = default_session,
         limiter: RateLimiter | None = None,
     ) -> None:
-        config = Config(
-            # AWS_MAX_ATTEMPTS is boto3's own variable; an explicit Config would otherwise hide it.
-            retries={"mode": "adaptive", "max_attempts": _max_attempts()},
-            connect_timeout=10,
-            read_timeout=60,
-            user_agent_extra="org-reconciler",
-        )
+        config = client_config()
         try:
             session = session_factory()  # an unknown AWS_PROFILE is found here or on the next line
             # Organizations is global and answers in us-east-1; a missing region is not an error.
@@ -123,7 +117,7 @@ class AwsClient:
         """Call one operation, e.g. call("ListRoots"); params are the API's own names."""
         method = self._methods.get((service, operation))
         if method is None:  # botocore builds its methods once; spell the name once per operation too
-            method = self._methods[(service, operation)] = getattr(self._client(service), _snake(operation))
+            method = self._methods[(service, operation)] = getattr(self._client(service), snake(operation))
         self.limiter.acquire(operation, service)
         with self._counting:  # the live reader calls from several threads
             self.calls[operation] += 1
@@ -191,6 +185,17 @@ def organizations_region(region: str) -> str:
     return "us-east-1"
 
 
+def client_config() -> Config:
+    """Every boto3 client's settings: adaptive retries, timeouts, the product in the user agent."""
+    return Config(
+        # AWS_MAX_ATTEMPTS is boto3's own variable; an explicit Config would otherwise hide it.
+        retries={"mode": "adaptive", "max_attempts": _max_attempts()},
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra="org-reconciler",
+    )
+
+
 def _max_attempts() -> int:
     value = os.environ.get("AWS_MAX_ATTEMPTS", "")
     return int(value) if value.isdigit() and int(value) > 0 else MAX_ATTEMPTS
@@ -208,7 +213,7 @@ def aws_error(operation: str, exc: ClientError) -> AwsError:
     return AwsError(f"{text} ({hint})" if hint else text, code, str(exc.response.get("Reason") or ""))
 
 
-def _snake(operation: str) -> str:
+def snake(operation: str) -> str:
     """boto3's method name for an operation (ListAWSServiceAccessForOrganization ->
     list_aws_service_access_for_organization), by botocore's own rule."""
     return str(xform_name(operation))

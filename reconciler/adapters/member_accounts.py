@@ -9,15 +9,13 @@ accounts a shard enters.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any, Final
 
 import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reconciler.adapters.aws import SessionFactory, _max_attempts, _snake, aws_error, default_session
+from reconciler.adapters.aws import SessionFactory, aws_error, client_config, default_session, snake
 from reconciler.errors import AwsError
 from reconciler.live.calls import Response
 
@@ -31,9 +29,7 @@ class AssumedRoles:
     def __init__(self, session_factory: SessionFactory = default_session) -> None:
         self._session: boto3.Session = session_factory()
         self._region = self._session.region_name or "us-east-1"
-        self._config = Config(retries={"mode": "adaptive", "max_attempts": _max_attempts()},
-                              connect_timeout=10, read_timeout=60, user_agent_extra="org-reconciler")
-        self.calls: Counter[str] = Counter()
+        self._config = client_config()
         self._sts: Any = None
 
     def enter(self, account_id: str, role_name: str) -> AccountCalls:
@@ -42,7 +38,6 @@ class AssumedRoles:
         try:
             if self._sts is None:
                 self._sts = self._session.client("sts", region_name=self._region, config=self._config)
-            self.calls["AssumeRole"] += 1
             found = self._sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME,
                                           DurationSeconds=SESSION_SECONDS)["Credentials"]
         except ClientError as exc:
@@ -80,8 +75,7 @@ class RegionCalls:
             client = self._clients.get(service)
             if client is None:
                 client = self._clients[service] = self._roles.client(service, self._region, self._keys)
-            self._roles.calls[operation] += 1
-            response: Response = getattr(client, _snake(operation))(**params)
+            response: Response = getattr(client, snake(operation))(**params)
         except ClientError as exc:
             raise aws_error(operation, exc) from exc
         except BotoCoreError as exc:

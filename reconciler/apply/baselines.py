@@ -242,10 +242,18 @@ class BaselineApplier:
     # the pools
 
     def _advance(self, pool: Pool) -> float | None:
-        for change in list(pool.queue):
-            if pool.room(change, [f.change for f in pool.flying]):
-                pool.queue.remove(change)
-                self._start(change, pool)
+        """Start what has room, in queue order, then poll what is due. One pass over the queue:
+        it runs on every tick and may hold thousands of items."""
+        flying, waiting = [f.change for f in pool.flying], []
+        for change in pool.queue:
+            if not pool.room(change, flying):
+                waiting.append(change)
+                continue
+            started = len(pool.flying)
+            self._start(change, pool)
+            if len(pool.flying) > started:  # not when it failed or finished at once
+                flying.append(change)
+        pool.queue[:] = waiting
         now = self.poll.clock()
         for flight in [f for f in pool.flying if f.due <= now]:
             self._poll_one(flight, pool, now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from reconciler.effective import path_targets
 from reconciler.errors import GuardrailError, RepositoryError
 from reconciler.model import RCP, ROOT, SCP, Organization, policy_content
 from reconciler.plan.changes import Change
@@ -66,19 +67,14 @@ class _Inherited:
         return any(parent in targets for parent in self._parents(str(change.before.get("target"))))
 
     def _parents(self, target: str) -> list[str]:
+        """The targets above `target` whose policies reach it: the root, then each OU down to it."""
         kind, _, name = target.partition(":")
-        if kind == "account":
-            if name not in self._ou_of:
-                return []
-            path = "" if self._ou_of[name] == ROOT else self._ou_of[name]
-            chain = [f"ou:{path}"] if path else []
-        elif kind == "ou":
-            path, chain = name, []
-        else:
-            return []
-        parts = path.split("/") if path else []
-        chain += [f"ou:{'/'.join(parts[:depth])}" for depth in range(1, len(parts))]
-        return [*chain, ROOT]
+        if kind == "account" and name in self._ou_of:
+            return path_targets(self._ou_of[name], name)[:-1]
+        if kind == "ou":
+            parent = name.rpartition("/")[0] or ROOT
+            return path_targets(parent, name)[:-1]
+        return []
 
 
 def check_structure(desired: Organization) -> None:

@@ -11,8 +11,8 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler import policy_types
-from reconciler.effective import effective_policy
-from reconciler.model import Organization, Policy
+from reconciler.effective import Effective, levels, merge_levels, path_targets
+from reconciler.model import ROOT, Organization, Policy
 from reconciler.plan.changes import Change
 from reconciler.plan.targets import TargetSpace
 
@@ -48,11 +48,13 @@ def _note(desired: Organization, before: Organization, kind: str) -> str | None:
     differ: list[tuple[str, list[str]]] = []
     direct = {t for p in (*before.policies, *desired.policies) if p.type == kind for t in p.targets}
     shared: dict[tuple[str, str], list[str]] = {}  # accounts of one OU with nothing attached directly
+    old_ou = {a.name: a.ou for a in before.accounts}
+    old_policies, new_policies = _of_kind(before, kind), _of_kind(desired, kind)
     for account in desired.accounts:
         key = (account.ou, account.name if f"account:{account.name}" in direct else "")
         if key not in shared:
-            old = effective_policy(before, account.name, kind).document
-            new = effective_policy(desired, account.name, kind).document
+            old = _effective(old_ou.get(account.name, ROOT), account.name, old_policies).document
+            new = _effective(account.ou, account.name, new_policies).document
             shared[key] = list(diff_lines(old, new))
         if shared[key]:
             differ.append((account.name, shared[key]))
@@ -64,6 +66,17 @@ def _note(desired: Organization, before: Organization, kind: str) -> str | None:
     count = f"{len(differ)} account{'s' * (len(differ) != 1)}"
     return (f"{kind}: the effective policy of {count} changes (`reconciler effective account:{name} "
             f"--type {kind}`); for example {name}: " + "; ".join(shown))
+
+
+def _of_kind(org: Organization, kind: str) -> list[tuple[str, frozenset[str], Any]]:
+    """The type's policies with documents, listed once per note rather than once per account."""
+    return [(p.name, p.targets, p.document) for p in org.policies
+            if p.type == kind and p.document is not None]
+
+
+def _effective(ou: str, account: str, policies: list[tuple[str, frozenset[str], Any]]) -> Effective:
+    """reconciler.effective.effective_policy, with the account's OU and the policies looked up once."""
+    return merge_levels(levels(path_targets(ou, account), policies))
 
 
 def diff_lines(old: Any, new: Any) -> Iterator[str]:

@@ -63,7 +63,7 @@ def _applies(baseline: dict[str, Any], account: dict[str, Any]) -> bool:
 
 
 def check_baselines(organization: Parsed | None, accounts: Iterator[Parsed]) -> list[Problem]:
-    """E271-E275: the baseline rules validate checks without AWS."""
+    """E301-E305: the baseline rules validate checks without AWS."""
     org = organization.data if organization else {}
     problems = _check_declared(organization) if organization else []
     names = declared(org)
@@ -107,7 +107,7 @@ def _region_problem(region: str) -> str | None:
 
 
 def _conflicts(org: dict[str, Any], account: Parsed) -> list[Problem]:
-    """E275: two of an account's baselines setting the same contact type, or each a budget."""
+    """E305: two of an account's baselines setting the same contact type, or each a budget."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for name in selected(org, account.data):

@@ -266,7 +266,7 @@ def full_tags(data: dict[str, Any]) -> dict[str, str]:
 
 def lease_expiry(value: object) -> date | None:
     """`lease.expires` as a date: YAML reads `2027-01-31` as one; quoted text in that form also
-    counts. None for anything else (E271)."""
+    counts. None for anything else (E291)."""
     if isinstance(value, datetime):
         return None
     if isinstance(value, date):
@@ -295,7 +295,7 @@ def lifecycle_settings(data: dict[str, Any]) -> model.LifecycleSettings:
 
 
 def _check_lifecycle(files: RepositoryFiles) -> list[Problem]:
-    """E271-E275: leases, protection and the lifecycle block (docs/lifecycle.md)."""
+    """E291-E295: leases, protection and the lifecycle block (docs/lifecycle.md)."""
     problems: list[Problem] = []
     for account in files.valid_accounts():
         data = account.data

@@ -11,7 +11,6 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.validators import extend
 from yaml.nodes import Node, ScalarNode
 
 from reconciler.errors import show
@@ -47,50 +46,10 @@ def schema(kind: str) -> dict[str, Any]:
     return loaded
 
 
-_SCALARS = (str, int, float, bool, type(None))
-# (id of a subschema, a scalar value or a list of them, with their types) that validated cleanly.
-# The schemas are built once per process (schema() is cached), so a subschema's id is stable.
-_VALID: set[tuple[int, object]] = set()
-
-
-def _key(value: object) -> object | None:
-    """A hashable stand-in for a scalar or a list of scalars, types included (True is not 1, a
-    date is not its string); None for anything else, which is always validated."""
-    if isinstance(value, _SCALARS):
-        return (type(value), value)
-    if isinstance(value, list) and all(isinstance(item, _SCALARS) for item in value):
-        return (list, tuple((type(item), item) for item in value))
-    return None
-
-
-def _properties(checker: Any, properties: dict[str, Any], instance: Any, _: dict[str, Any]) -> Any:
-    """jsonschema's `properties` keyword, remembering which (subschema, value) pairs were valid:
-    10,000 account files repeat a handful of environments, teams and levels, and descending into
-    a subschema is most of jsonschema's cost. Invalid values are validated every time, so every
-    error and its path are exactly jsonschema's. Sound for these schemas, which use no `$dynamicRef`
-    or `unevaluated*` (their `$ref`s are static): a subschema's verdict depends only on the value."""
-    if not checker.is_type(instance, "object"):
-        return
-    for name, subschema in properties.items():
-        if name not in instance:
-            continue
-        value = instance[name]
-        key = _key(value)
-        remembered = None if key is None else (id(subschema), key)
-        if remembered is not None and remembered in _VALID:
-            continue
-        errors = list(checker.descend(value, subschema, path=name, schema_path=name))
-        if not errors and remembered is not None:
-            _VALID.add(remembered)
-        yield from errors
-
-
-_Validator = extend(Draft202012Validator, {"properties": _properties})
-
-
 @cache
 def validator(kind: str) -> Any:
-    return _Validator(schema(kind))
+    """jsonschema's validator of the kind, built once: it words the errors of files fast_check fails."""
+    return Draft202012Validator(schema(kind))
 
 
 @cache
