@@ -33,7 +33,7 @@ from reconciler.drift.lifecycle import pace_closes
 from reconciler.drift.lifecycle_run import LifecycleContext, run_lifecycle
 from reconciler.drift.read import read_live
 from reconciler.drift.remediate import Budget, Context, Files, applier_reverter
-from reconciler.drift.rollout import StepReport, advance, rollback_issue
+from reconciler.drift.rollout import StepReport, advance, rollback_issue, rollouts_unsettled
 from reconciler.drift.run import Report, run
 from reconciler.drift.schedule import FULL_SCAN_INTERVAL, parse_time
 from reconciler.drift.state import State
@@ -45,7 +45,7 @@ from reconciler.live.spend import daily_spend
 from reconciler.model import Organization, Policy
 from reconciler.plan.fingerprint import fingerprint
 from reconciler.plan.planner import plan
-from reconciler.plan.rollout import Rollouts, document_hash, effective, rolling, start
+from reconciler.plan.rollout import Rollouts, effective, start
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.comment import checks_note
 from reconciler.repository.load import load_repository
@@ -109,7 +109,7 @@ def _reconcile(wired: _Run, incremental: bool, full_scan_interval: timedelta,
     stepped = advance(rollouts, desired, at, functools.partial(_checks, client, at))
     # A rollout that is starting or running changes what the policy should be attached to between
     # runs: those runs scan in full (docs/rollout.md); settled ones keep the incremental path.
-    unsettled = _unsettled(rollouts, desired)
+    unsettled = rollouts_unsettled(rollouts, desired)
     live, scan, covered = read_live(client, desired if unsettled else effective(desired, desired, rollouts),
                                     state, incremental and not unsettled, at, full_scan_interval)
     # Baselines on every run: Organizations' CloudTrail events do not show them. An incremental run
@@ -175,16 +175,6 @@ def _checks(client: AwsClient, now: datetime, policy: Policy, account_ids: list[
     assert policy.rollout is not None
     return read_checks(client, policy.rollout.cloudwatch_alarms, policy.rollout.max_denied_calls,
                        account_ids, (since, now))
-
-
-def _unsettled(rollouts: Rollouts, desired: Organization) -> bool:
-    for policy in desired.policies:
-        if rolling(policy):
-            record = rollouts.records.get(policy.name)
-            current = record is not None and record.document == document_hash(policy.document)
-            if not current or record is None or record.status == "running":
-                return True
-    return False
 
 
 def _steps(desired: Organization, name: str) -> int:

@@ -49,6 +49,19 @@ class RolloutRun:
     changed: bool = False  # a record changed: the store must be written
 
 
+def rollouts_unsettled(rollouts: Rollouts, desired: Organization) -> bool:
+    """Whether a run of the applied state must scan AWS in full for its rollouts: one is running,
+    or one starts (its record is of another document). A rolling policy with no record is settled:
+    AWS has its document already (the applied state was applied) and nothing steps it without a
+    record, so its attachments stay as they are and the incremental path holds (docs/rollout.md)."""
+    for policy in desired.policies:
+        record = rollouts.records.get(policy.name) if rolling(policy) else None
+        if record is not None and (record.status == "running"
+                                   or record.document != document_hash(policy.document)):
+            return True
+    return False
+
+
 def attached_account_ids(org: Organization, policy: Policy, step: int, *, shadow: bool = False) -> list[str]:
     """The accounts the policy (or its shadow) reaches during `step`, by id (the denial metric's
     dimension)."""

@@ -10,7 +10,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from reconciler.commands.plan import rollout_plan
-from reconciler.drift.rollout import advance
+from reconciler.drift.rollout import advance, rollouts_unsettled
 from reconciler.live.rollout_checks import Alarm, CheckResult
 from reconciler.model import SCP, Account, Organization, OrganizationalUnit, Policy, Rollout, RolloutStep
 from reconciler.plan.rollout import RolloutRecord, Rollouts, document_hash, effective, start
@@ -96,3 +96,19 @@ def test_one_step_a_run_only_after_the_bake_and_never_while_a_check_fails() -> N
     report = advance(rollouts, desired, T0 + timedelta(hours=21), firing).steps[0]
     assert report.what == "rolled_back" and "canary-alarm in ALARM since 2026-12-01T19:00" in report.line
     assert advance(rollouts, desired, T0 + timedelta(hours=99), clean).steps[0].what == "stopped"
+
+
+def test_only_a_running_or_starting_rollout_makes_a_run_scan_in_full() -> None:
+    desired, _ = world(NEW)
+    assert not rollouts_unsettled(Rollouts(), desired)  # no record: `rollout:` on an applied policy
+    plain = dataclasses.replace(desired, policies=(dataclasses.replace(desired.policies[0], rollout=None),))
+    ours = document_hash(NEW)
+
+    def record(status: str, document: str = ours) -> Rollouts:
+        return Rollouts({"guard": RolloutRecord(document, 1, T0.isoformat(), status)})  # type: ignore[arg-type]
+
+    assert rollouts_unsettled(record("running"), desired)
+    assert not rollouts_unsettled(record("done"), desired)
+    assert not rollouts_unsettled(record("rolled_back"), desired)
+    assert rollouts_unsettled(record("done", document_hash(OLD)), desired)  # a new document starts
+    assert not rollouts_unsettled(record("running"), plain)  # `rollout:` removed: nothing steps it
