@@ -27,6 +27,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
+from reconciler.adapters.fast_parse import CompiledParserFactory
 from reconciler.adapters.pacing import RateLimiter
 from reconciler.drift.attribution import CallerIdentity
 from reconciler.errors import AwsError
@@ -58,6 +59,9 @@ HINTS: Final = {
 
 def default_session() -> boto3.Session:
     core = botocore.session.get_session()
+    # botocore's component for response parsers: JSON-protocol responses parsed by converters
+    # compiled per shape, to the same values (reconciler/adapters/fast_parse.py).
+    core.register_component("response_parser_factory", CompiledParserFactory())
     # botocore's documented hook for how responses' timestamps are parsed (the AWS CLI sets it too).
     core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
     return boto3.Session(botocore_session=core)
