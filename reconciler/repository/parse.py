@@ -108,11 +108,30 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Parsed:
     return parsed
 
 
+def _read_bytes(file: str) -> tuple[bytes, int]:
+    """At most MAX_FILE_BYTES + 1 bytes of the file (a huge file is refused, not loaded) and its
+    size. Plain os.read into a buffer of the file's size: a buffered read of MAX_FILE_BYTES + 1
+    allocates a megabyte per file, which for 10,000 small account files cost most of their reading."""
+    fd = os.open(file, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        limit = MAX_FILE_BYTES + 1
+        chunks: list[bytes] = []
+        read = 0
+        while read < limit:  # a regular file answers in one read, then its end; a pipe may take more
+            chunk = os.read(fd, min(limit - read, max(size - read, 0) + 4096))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            read += len(chunk)
+        return b"".join(chunks), size
+    finally:
+        os.close(fd)
+
+
 def _read_text(file: str, rel: str, problems: list[Problem]) -> str | None:
     try:
-        with open(file, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)  # never more: a huge file is refused, not loaded
-            size = os.fstat(stream.fileno()).st_size
+        data, size = _read_bytes(file)
     except OSError as exc:
         problems.append(Problem(rel, 1, 1, "E010", f"cannot read the file: {exc.strerror}"))
         return None
