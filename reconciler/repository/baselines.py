@@ -131,7 +131,7 @@ def build_baselines(organization: Parsed, accounts: list[Parsed]
     org = organization.data
     found: dict[str, model.Baseline] = {}
     for account in accounts:
-        if account.node is None:
+        if not account.read:
             continue
         names = selected(org, account.data)
         if names:

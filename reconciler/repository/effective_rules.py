@@ -22,7 +22,7 @@ def check_effective(
 ) -> list[Problem]:
     enabled = set(org.get("policy_types", []))
     by_name = {p.data["name"]: p for p in policies
-               if p.node is not None and isinstance(p.data.get("document"), dict)}
+               if p.read and isinstance(p.data.get("document"), dict)}
     seen: dict[tuple[str, tuple[str, ...], str], int] = {}
     accounts = list(accounts)
     for kind in sorted(enabled & set(policy_types.MANAGEMENT)):

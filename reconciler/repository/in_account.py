@@ -72,7 +72,7 @@ def build_in_account(organization: Parsed, accounts: Iterable[Parsed]
     org = organization.data
     work: dict[str, model.InAccountWork] = {}
     for account in accounts:
-        if account.node is None:
+        if not account.read:
             continue
         blocks = [declared(org)[n].get("in_account", {}) for n in selected(org, account.data)]
         merged = model.InAccountWork(**{k: any(b.get(k, False) for b in blocks) for k in KEYS})

@@ -111,9 +111,9 @@ def _link_problem(root: Path, rel: str) -> Problem | None:
 
 def _read(root: Path, rel: str, kind: str, problems: list[Problem]) -> Parsed | None:
     parsed = read_yaml(root, rel, problems)
-    if parsed.node is None:
+    if not parsed.read:
         return None
-    found = schema_problems(kind, rel, parsed.value, parsed.node)
+    found = schema_problems(kind, rel, parsed.value, lambda: parsed.node)
     problems.extend(found)
     return None if found else parsed
 

@@ -9,7 +9,7 @@ constructor because that silently keeps the last of duplicate keys and expands a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.errors import show
 from reconciler.repository.problems import Problem
+from reconciler.repository.simple_yaml import simple_values
 
 MAX_FILE_BYTES = 1_000_000  # the largest real file (a 10 KB policy) is far below this
 MAX_DEPTH = 50  # a real policy document nests 6 levels; deeper input only risks the recursion limit
@@ -52,11 +53,24 @@ class _Loader(yaml.CSafeLoader):
 
 @dataclass
 class Parsed:
-    """One file's values and its node tree (for positions); value is None when it could not be read."""
+    """One file's values and its node tree (for positions); value is None when it could not be read.
+
+    A plainly written file is read without a node tree (reconciler/repository/simple_yaml.py);
+    its tree is composed from the kept text the first time a position is asked for, which a
+    valid file's load never does."""
 
     path: str
     value: Any = None
-    node: Node | None = None
+    read: bool = False  # the file parsed into values (its own checks may still fail)
+    _node: Node | None = field(default=None, repr=False)
+    _text: str | None = field(default=None, repr=False)
+
+    @property
+    def node(self) -> Node | None:
+        if self._node is None and self._text is not None:
+            self._node = yaml.compose(self._text, Loader=_Loader)
+            self._text = None
+        return self._node
 
     @property
     def stem(self) -> str:
@@ -86,6 +100,10 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Parsed:
         return parsed
     if "\t" in text and _tab_problems(text, rel, problems):
         return parsed
+    plain = simple_values(text)
+    if plain is not None:
+        parsed.value, parsed._text, parsed.read = plain, text, True
+        return parsed
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -104,7 +122,7 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Parsed:
         mark = exc.node.start_mark
         problems.append(Problem(rel, mark.line + 1, mark.column + 1, exc.code, exc.message))
         return parsed
-    parsed.node = node
+    parsed._node, parsed.read = node, True
     return parsed
 
 

@@ -23,7 +23,7 @@ Attachment = tuple[Parsed, int]  # the policy file and the index of the target i
 def check_policies(
     org: Parsed | None, policies: list[Parsed], accounts: Iterable[Parsed], account_names: set[str]
 ) -> list[Problem]:
-    valid = [p for p in policies if p.node is not None]
+    valid = [p for p in policies if p.read]
     account_files = list(accounts)
     by_name = {a.data["account_name"]: a.data for a in account_files}
     problems: list[Problem] = []

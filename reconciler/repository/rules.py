@@ -34,7 +34,7 @@ class RepositoryFiles:
         return self.organization.data if self.organization else {}
 
     def valid_accounts(self) -> Iterator[Parsed]:
-        return (a for a in self.accounts if a.node is not None)
+        return (a for a in self.accounts if a.read)
 
     def account_names(self) -> set[str]:
         """Every account file's name, valid or not, so one bad file does not cascade."""
@@ -61,7 +61,7 @@ def check_rules(files: RepositoryFiles) -> list[Problem]:
     )
     if files.organization is not None:
         broken = {p.path for p in problems}
-        clean = [p for p in files.policies if p.node is not None and p.path not in broken]
+        clean = [p for p in files.policies if p.read and p.path not in broken]
         problems += check_effective(files.organization.data, clean, files.valid_accounts())
     problems += check_baselines(files.organization, files.valid_accounts())
     problems += check_in_account(files.organization, files.valid_accounts())

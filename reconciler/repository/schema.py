@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -61,10 +62,12 @@ def fast_check(kind: str) -> Check | None:
         return None
 
 
-def schema_problems(kind: str, rel: str, value: object, node: Node | None) -> list[Problem]:
+def schema_problems(kind: str, rel: str, value: object, tree: Callable[[], Node | None]) -> list[Problem]:
+    """The file's schema problems; `tree` gives its node tree, asked for only to place an error."""
     fast = fast_check(kind)
     if fast is not None and fast(value):
         return []  # valid; jsonschema below only runs to find and word errors
+    node = tree()
     problems: list[Problem] = []
     for error in validator(kind).iter_errors(value):
         problems.extend(_problems(error, rel, node))
