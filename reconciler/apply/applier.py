@@ -46,6 +46,15 @@ class ApplyResult:
     # closes AWS's CloseAccount quotas hold back: they wait for a later run, never fail or get lost
     waiting_closes: list[str] = field(default_factory=list)
 
+    def waiting_note(self) -> str:
+        """The closes AWS's CloseAccount quotas held back: not failures, and not done either."""
+        waiting = self.waiting_closes
+        shown = ", ".join(waiting[:10]) + (f" and {len(waiting) - 10} more" if len(waiting) > 10 else "")
+        verb = "waits" if len(waiting) == 1 else "wait"
+        return (f"{len(waiting)} account close{'s' * (len(waiting) != 1)} {verb} for AWS's CloseAccount "
+                f"quotas ({shown}): the scheduled reconcile starts each when the quotas allow "
+                "(docs/lifecycle.md)")
+
 
 class Applier:
     def __init__(self, writer: OrganizationsWriter, live: Organization, audit: AuditLog,
@@ -87,7 +96,11 @@ class Applier:
                         baseline.add([c for c in baselines if id(c) not in started])
                         baseline.finish()
                 else:
+                    waiting = len(self.result.waiting_closes)
                     self._apply(change, ids)
+                    if len(self.result.waiting_closes) > waiting:  # held back: not made
+                        self.progress.advance()
+                        continue
                 self.result.applied += 1
                 self.progress.advance()
         except AwsError as exc:

@@ -157,7 +157,11 @@ def command(repo: Path, plan_file: Path | None, auto_approve: bool, audit_log: P
     """Make the changes that bring AWS to the repository's state."""
     outcome = run_apply(repo, plan_file, auto_approve, audit_log, not no_writeback_commit)
     created = len(outcome.result.created_accounts)
-    if outcome.result.applied == 0:
+    waiting = outcome.result.waiting_closes
+    if outcome.result.applied == 0 and not waiting:
         click.echo("No changes. AWS matches the repository.")
     else:
         click.echo(f"Apply complete: {outcome.result.applied} changes made, {created} accounts created.")
+    if waiting:
+        click.echo(outcome.result.waiting_note())
+

@@ -29,6 +29,7 @@ from reconciler.commands.plan import Planned, plan_repository, render
 from reconciler.commands.progress import StderrProgress
 from reconciler.commands.rollouts import write_rollouts
 from reconciler.errors import GitError, ReconcilerError
+from reconciler.plan.render.markdown import md_text
 from reconciler.plan.rollout import start
 from reconciler.pullrequests.actions import ActionsEnv
 from reconciler.pullrequests.approval import record_for, save_record
@@ -153,10 +154,13 @@ def _apply(port: GitHubPort, planned: Planned, applier: Applier, pull: PullReque
                             f"{len(planned.plan.changes)} changes{log}. Re-run the apply workflow to "
                             "finish: it goes on with the approved changes that are left.")
         raise
+    waiting = f" {md_text(result.waiting_note())}." if result.waiting_closes else ""
     port.create_comment(pull.number, f"**Applied**: {result.applied} changes, "
-                        f"{len(result.created_accounts)} accounts created{log}.")
+                        f"{len(result.created_accounts)} accounts created{log}.{waiting}")
     click.echo(f"Apply complete: {result.applied} changes made, "
                f"{len(result.created_accounts)} accounts created.")
+    if result.waiting_closes:
+        click.echo(result.waiting_note())
 
 
 def _write_back(port: GitHubPort, planned: Planned, result: ApplyResult, base: str, source: str,

@@ -245,3 +245,29 @@ def test_auto_merge_merges_the_named_transition_only(world_factory: Callable[...
     assert "lifecycle_state: retiring" in merged.read_text()
     close = pulls["Close sandbox-bob: its grace period in quarantine ended"]
     assert not close.merged and close.state == "open"  # close is not in auto_merge: people decide
+
+
+def test_a_close_aws_refuses_for_its_quota_waits_and_the_apply_says_so(
+        world_factory: Callable[..., World], orgsim: OrgSim, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repository allows 25 closes a window, AWS (orgsim) only 2: the third CloseAccount is
+    refused with CLOSE_ACCOUNT_QUOTA_EXCEEDED. That close and the one after it wait (never a
+    failure, never "No changes"), and the apply says which."""
+    from click.testing import CliRunner
+
+    from reconciler.commands.cli import cli
+
+    monkeypatch.setenv("RECONCILER_CLOCK", T0.isoformat())
+    orgsim.set_clock(now=T0.isoformat())
+    world = world_factory(_sandboxes(4))
+    orgsim.configure(close_account_quota=2, close_account_seconds=3600)
+    for path in (world.repo / "accounts").glob("sbx-*.yaml"):
+        path.write_text(path.read_text().replace("lifecycle_state: active", "lifecycle_state: closed"))
+    world.set_setting("allow_account_close: false", "allow_account_close: true")
+    ran = CliRunner().invoke(cli, ["apply", "--repo", str(world.repo), "--auto-approve",
+                                   "--no-writeback-commit"])
+    assert ran.exit_code == 0, ran.output
+    assert world.sim.calls().get("CloseAccount", 0) == 3 and _closed(world) == 2
+    assert "Apply complete: 2 changes made" in ran.output
+    assert ("2 account closes wait for AWS's CloseAccount quotas (account.sbx-03, account.sbx-04): "
+            "the scheduled reconcile starts each when the quotas allow") in ran.output
+    assert "No changes" not in ran.output
