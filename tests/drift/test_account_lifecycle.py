@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from drift_world import World, ou_id
 
 from orgsim.testing import OrgSim
 from reconciler.commands.apply import run_apply
+from reconciler.commands.cli import cli
 
 T0 = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
 LIFECYCLE = """
@@ -184,18 +186,25 @@ def _closed(world: World) -> int:
     return sum(1 for page in accounts for a in page["Accounts"] if a["State"] != "ACTIVE")
 
 
+def _closing_all(world_factory: Callable[..., World], orgsim: OrgSim, monkeypatch: pytest.MonkeyPatch,
+                 count: int, aws_quota: int) -> World:
+    """`count` sandboxes applied at T0, then every one set to `closed` (repository quota 25)."""
+    monkeypatch.setenv("RECONCILER_CLOCK", T0.isoformat())
+    orgsim.set_clock(now=T0.isoformat())
+    world = world_factory(_sandboxes(count))
+    orgsim.configure(close_account_quota=aws_quota, close_account_seconds=3600)
+    for path in (world.repo / "accounts").glob("sbx-*.yaml"):
+        path.write_text(path.read_text().replace("lifecycle_state: active", "lifecycle_state: closed"))
+    world.set_setting("allow_account_close: false", "allow_account_close: true")
+    return world
+
+
 def test_forty_closes_run_in_quota_sized_waves_none_lost_none_over(
         world_factory: Callable[..., World], orgsim: OrgSim, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """An organization whose CloseAccount quota is 25 a rolling 30 days retires 40 accounts at once:
     25 close in the first 30 days (3 at a time), the other 15 when the window rolls on."""
-    monkeypatch.setenv("RECONCILER_CLOCK", T0.isoformat())
-    orgsim.set_clock(now=T0.isoformat())
-    world = world_factory(_sandboxes(40))
-    orgsim.configure(close_account_quota=25, close_account_seconds=3600)
-    for path in (world.repo / "accounts").glob("sbx-*.yaml"):
-        path.write_text(path.read_text().replace("lifecycle_state: active", "lifecycle_state: closed"))
-    world.set_setting("allow_account_close: false", "allow_account_close: true")
+    world = _closing_all(world_factory, orgsim, monkeypatch, 40, aws_quota=25)
     capsys.readouterr()
     run_apply(world.repo, None, True, None, False)  # the merged change, applied
     shown = capsys.readouterr().out
@@ -252,17 +261,7 @@ def test_a_close_aws_refuses_for_its_quota_waits_and_the_apply_says_so(
     """The repository allows 25 closes a window, AWS (orgsim) only 2: the third CloseAccount is
     refused with CLOSE_ACCOUNT_QUOTA_EXCEEDED. That close and the one after it wait (never a
     failure, never "No changes"), and the apply says which."""
-    from click.testing import CliRunner
-
-    from reconciler.commands.cli import cli
-
-    monkeypatch.setenv("RECONCILER_CLOCK", T0.isoformat())
-    orgsim.set_clock(now=T0.isoformat())
-    world = world_factory(_sandboxes(4))
-    orgsim.configure(close_account_quota=2, close_account_seconds=3600)
-    for path in (world.repo / "accounts").glob("sbx-*.yaml"):
-        path.write_text(path.read_text().replace("lifecycle_state: active", "lifecycle_state: closed"))
-    world.set_setting("allow_account_close: false", "allow_account_close: true")
+    world = _closing_all(world_factory, orgsim, monkeypatch, 4, aws_quota=2)
     ran = CliRunner().invoke(cli, ["apply", "--repo", str(world.repo), "--auto-approve",
                                    "--no-writeback-commit"])
     assert ran.exit_code == 0, ran.output
