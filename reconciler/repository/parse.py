@@ -68,8 +68,11 @@ class Parsed:
     @property
     def node(self) -> Node | None:
         if self._node is None and self._text is not None:
-            self._node = yaml.compose(self._text, Loader=_Loader)
-            self._text = None
+            text, self._text = self._text, None
+            try:
+                self._node = yaml.compose(text, Loader=_Loader)
+            except yaml.YAMLError:  # not expected (the plain reader agreed with libyaml): 1:1 then
+                self._node = None
         return self._node
 
     @property
