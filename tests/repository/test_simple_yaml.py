@@ -182,3 +182,10 @@ def test_a_plain_file_with_an_error_is_still_placed_by_line_and_column(tmp_path:
     mine = [p for p in problems if p.path == f"accounts/{first.name}"]
     line = text.split("\n").index(next(t for t in text.split("\n") if t.startswith("owner_tem:"))) + 1
     assert any(p.line == line and p.column == 1 and "owner_tem" in p.message for p in mine), mine
+
+
+def test_a_kept_text_that_libyaml_refuses_places_problems_at_the_start() -> None:
+    """Not expected (the plain reader agrees with libyaml), but never a traceback."""
+    parsed = parse.Parsed("accounts/x.yaml", value={"a": 1}, read=True, _text="a: [\n")
+    problem = parsed.problem("E102", "a message", "a")
+    assert parsed.node is None and (problem.line, problem.column) == (1, 1)
