@@ -58,12 +58,13 @@ HINTS: Final = {
 
 
 def default_session() -> boto3.Session:
-    core = botocore.session.get_session()
     # botocore's component for response parsers: JSON-protocol responses parsed by converters
-    # compiled per shape, to the same values (reconciler/adapters/fast_parse.py).
-    core.register_component("response_parser_factory", CompiledParserFactory())
-    # botocore's documented hook for how responses' timestamps are parsed (the AWS CLI sets it too).
-    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
+    # compiled per shape, to the same values (reconciler/adapters/fast_parse.py), with timestamps
+    # parsed by parse_timestamp (botocore's documented parser default; the AWS CLI sets it too).
+    factory = CompiledParserFactory()
+    factory.set_parser_defaults(timestamp_parser=parse_timestamp)
+    core = botocore.session.get_session()
+    core.register_component("response_parser_factory", factory)
     return boto3.Session(botocore_session=core)
 
 

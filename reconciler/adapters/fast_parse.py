@@ -1,14 +1,15 @@
 """botocore's JSON-protocol response parser with each output shape compiled once into a converter.
 
 botocore parses a response field by field: for every value it looks up a handler by the shape's
-type name and walks the structure's members through the model. A 10,000-account read parses about
-10,000 accounts and 100,000 tags that way, which is most of the client's CPU after the HTTP calls
-(docs/live-reader.md). This parser does the same work with the lookups done once per shape: a
-structure becomes a list of (member, wire name, converter), a value whose handler only returns it
-is taken as it is, and a timestamp or a blob still goes through the parser's own timestamp and blob
-parsers. Anything else (a tagged union, a type this module does not know, a botocore whose
-handlers changed) goes to botocore's own handler, so the result is the same dictionary botocore
-would return; tests/adapters/test_fast_parse.py compares the two on real responses.
+type name and walks the structure's members through the model. A 10,000-account read parses
+10,000 accounts and every tagged resource's tags that way. This parser does the same work with the
+lookups done once per shape: a structure becomes a list of (member, wire name, converter), a value
+whose handler only returns it is taken as it is, and a timestamp or a blob still goes through the
+parser's own timestamp and blob parsers. Anything else (a tagged union, a type this module does not
+know, a botocore whose handlers changed) goes to botocore's own handler, so the result is the same
+dictionary botocore would return. tests/adapters/test_fast_parse.py compares the two on generated
+responses to every operation and error of the services the adapters call, and on a read through
+orgsim; the read of a 10,000-account plan took 0.8 s less CPU (docs/live-reader.md).
 
 It is installed through botocore's documented `response_parser_factory` component, and only for the
 `json` protocol (Organizations, the tagging API, Identity Center, Budgets, CloudTrail).

@@ -41,7 +41,7 @@ def check_repository(root: Path) -> tuple[Organization | None, list[Problem]]:
             )
         ]
     problems: list[Problem] = []
-    with collector.paused():  # node trees kept for positions are large and acyclic
+    with collector.paused():  # every file's values are kept until the model is built: nothing to free
         return _check(root, problems)
 
 

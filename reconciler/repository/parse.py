@@ -3,7 +3,9 @@ into a Problem that points at the offending line and column.
 
 libyaml (yaml.CSafeLoader) composes the node tree in C, and the node tree carries the marks, so
 positions cost nothing extra. Values are built from the nodes here rather than by PyYAML's
-constructor because that silently keeps the last of duplicate keys and expands aliases.
+constructor because that silently keeps the last of duplicate keys and expands aliases. A plainly
+written file (every account file) is read without a node tree by simple_yaml.py, and its tree is
+composed only if a problem needs a position.
 """
 
 from __future__ import annotations
@@ -18,21 +20,17 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.errors import show
 from reconciler.repository.problems import Problem
-from reconciler.repository.simple_yaml import simple_values
+from reconciler.repository.simple_yaml import CONSTRUCTOR, STR_TAG, plain_tag, simple_values
 
 MAX_FILE_BYTES = 1_000_000  # the largest real file (a 10 KB policy) is far below this
 MAX_DEPTH = 50  # a real policy document nests 6 levels; deeper input only risks the recursion limit
-STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's resolved tag depends on its text only
-_PLAIN_TAGS_MAX = 100_000
 
 
 class _Loader(yaml.CSafeLoader):
     """libyaml's safe loader with a cheaper resolver: the safe schema registers no path resolvers,
     so descending and ascending track nothing, and a plain scalar's tag (str, int, bool, ...) is
-    remembered by its text, since 10,000 account files repeat the same keys and values."""
+    remembered by its text (simple_yaml.plain_tag, which the plain-file reader uses too)."""
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         return None
@@ -42,12 +40,7 @@ class _Loader(yaml.CSafeLoader):
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode and implicit[0]:
-            tag = _PLAIN_TAGS.get(value)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
-                    _PLAIN_TAGS[value] = tag
-            return tag
+            return plain_tag(value)
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
@@ -265,10 +258,10 @@ def _build(node: Node, seen: set[int] | None, depth: int) -> object:
 
 
 def _scalar(node: ScalarNode) -> object:
-    construct = _CONSTRUCTOR.yaml_constructors.get(node.tag)
+    construct = CONSTRUCTOR.yaml_constructors.get(node.tag)
     if construct is None or node.tag.startswith("tag:yaml.org,2002:binary"):
         raise _Refused(node, "E009", f"the YAML tag {show(node.tag)} is not supported; remove it")
-    return construct(_CONSTRUCTOR, node)
+    return construct(CONSTRUCTOR, node)
 
 
 def _kind(value: object) -> str:

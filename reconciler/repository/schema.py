@@ -16,8 +16,9 @@ from yaml.nodes import Node, ScalarNode
 
 from reconciler.errors import show
 from reconciler.repository.fast_schema import Check, Unsupported, compile_schema
-from reconciler.repository.parse import STR_TAG, locate, walk
+from reconciler.repository.parse import locate, walk
 from reconciler.repository.problems import Problem
+from reconciler.repository.simple_yaml import STR_TAG
 
 KINDS = ("organization", "account", "policy")
 _TYPE_NAMES = {

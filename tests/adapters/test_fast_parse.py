@@ -6,6 +6,7 @@ timestamps, blobs, documents, unions), and for a whole organization read through
 from __future__ import annotations
 
 import base64
+import json
 import random
 import threading
 from typing import Any
@@ -82,7 +83,6 @@ def _typed(value: Any) -> Any:
 
 
 def _response(body: Any) -> dict[str, Any]:
-    import json
     return {"status_code": 200, "headers": {"x-amzn-requestid": "r-1"}, "body": json.dumps(body).encode()}
 
 
