@@ -40,7 +40,8 @@ class OrgSimMiddleware:
             return _respond(start_response, status, json.dumps(reply).encode(), "application/json")
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         operation = operation_name(headers, environ.get("QUERY_STRING", ""), body, path)
-        environ["HTTP_X_MOTO_ACCOUNT_ID"] = self._account_of(headers)
+        # the account the request acts in, once: the Account API handler reads it from headers too
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = headers["x-moto-account-id"] = self._account_of(headers)
         self.sim.calls.add(operation)
         fault = self.sim.faults.take(operation, ("http500", "connection_reset", "latency", "aws_error"))
         if fault is not None and fault.kind == "latency":
@@ -176,7 +177,7 @@ class OrgSimMiddleware:
             try:
                 result = account_api.handle(operation, self.sim.settings.management_account_id, params,
                                             self.sim.regions, self.sim.settings.region_opt_seconds,
-                                            caller=self._account_of(headers))
+                                            caller=headers["x-moto-account-id"])
             except AwsError as error:
                 self.sim.trail.record(operation, params, {}, identity, error, account_api.SOURCE, agent)
                 raise

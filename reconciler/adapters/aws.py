@@ -31,7 +31,7 @@ from reconciler.adapters.fast_parse import CompiledParserFactory
 from reconciler.adapters.pacing import RateLimiter
 from reconciler.drift.attribution import CallerIdentity
 from reconciler.errors import AwsError
-from reconciler.live.calls import Response
+from reconciler.live.calls import Response, page_items
 
 SessionFactory = Callable[[], boto3.Session]
 
@@ -159,13 +159,7 @@ class AwsClient:
         are asked at their largest, 20; other services' callers give MaxResults themselves."""
         if operation != "ListTagsForResource" and service == "organizations":
             params.setdefault("MaxResults", PAGE_SIZE)
-        while True:
-            response = self.call(operation, service=service, **params)
-            yield from response.get(key, [])
-            token = response.get("NextToken")
-            if not token:
-                return
-            params["NextToken"] = token
+        return page_items(self.call, operation, key, service, params)
 
     def _maybe_crash(self) -> None:
         if self._crash_after and sum(self.calls.values()) >= self._crash_after:

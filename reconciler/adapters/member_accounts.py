@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from reconciler.adapters.aws import SessionFactory, aws_error, client_config, default_session, snake
 from reconciler.errors import AwsError
-from reconciler.live.calls import Response
+from reconciler.live.calls import Response, page_items
 
 SESSION_NAME: Final = "org-reconciler-baseline"  # the session name CloudTrail shows in the account
 SESSION_SECONDS: Final = 3600  # STS's default; a role's maximum session is at least this
@@ -84,9 +84,4 @@ class RegionCalls:
 
     def pages(self, operation: str, key: str, service: str = "ec2",
               **params: Any) -> Iterator[dict[str, Any]]:
-        while True:
-            response = self.call(operation, service=service, **params)
-            yield from response.get(key, [])
-            if not response.get("NextToken"):
-                return
-            params["NextToken"] = response["NextToken"]
+        return page_items(self.call, operation, key, service, params)

@@ -8,7 +8,7 @@ pacing, counting and error wrapping; tests and benchmarks pass the same adapter 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 Response = dict[str, Any]
@@ -23,6 +23,19 @@ class AwsCalls(Protocol):
               **params: Any) -> Iterator[dict[str, Any]]:
         """Every item under `key` across all pages of a list operation."""
         ...
+
+
+def page_items(call: Callable[..., Response], operation: str, key: str, service: str,
+               params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every item under `key` across all pages, `call` making one call per page (NextToken), for
+    the AwsCalls implementations' `pages`."""
+    while True:
+        response = call(operation, service=service, **params)
+        yield from response.get(key, [])
+        token = response.get("NextToken")
+        if not token:
+            return
+        params["NextToken"] = token
 
 
 def request_id(response: Response) -> str | None:

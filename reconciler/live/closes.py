@@ -20,15 +20,11 @@ def recent_closes(client: AwsCalls, now: datetime) -> dict[str, datetime]:
         "LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "CloseAccount"}],
         "StartTime": now - WINDOW, "EndTime": now, "MaxResults": 50}
     found: dict[str, datetime] = {}
-    while True:
-        response = client.call("LookupEvents", service="cloudtrail", **params)
-        for event in response.get("Events", []):
-            record = detail(event) or {}
-            account = (record.get("requestParameters") or {}).get("accountId")
-            when = event.get("EventTime")
-            if record.get("errorCode") or not account or not isinstance(when, datetime):
-                continue
-            found[str(account)] = when
-        if not response.get("NextToken"):
-            return found
-        params["NextToken"] = response["NextToken"]
+    for event in client.pages("LookupEvents", "Events", service="cloudtrail", **params):
+        record = detail(event) or {}
+        account = (record.get("requestParameters") or {}).get("accountId")
+        when = event.get("EventTime")
+        if record.get("errorCode") or not account or not isinstance(when, datetime):
+            continue
+        found[str(account)] = when
+    return found

@@ -114,14 +114,9 @@ def touched(events: Iterable[Mapping[str, Any]]) -> Touched:
 def lookup_events(client: AwsCalls, since: datetime) -> list[dict[str, Any]]:
     """Organizations and Account Management write events since `since`: one lookup of every
     write event (ReadOnly=false), about one call per 50, sorted by source here."""
-    events: list[dict[str, Any]] = []
-    params: dict[str, Any] = {"LookupAttributes": [WRITES], "StartTime": since, "MaxResults": 50}
-    while True:
-        response = client.call("LookupEvents", service="cloudtrail", **params)
-        events += [e for e in response.get("Events", []) if _source(e) in SOURCES]
-        if not response.get("NextToken"):
-            return events
-        params["NextToken"] = response["NextToken"]
+    return [e for e in client.pages("LookupEvents", "Events", service="cloudtrail",
+                                    LookupAttributes=[WRITES], StartTime=since, MaxResults=50)
+            if _source(e) in SOURCES]
 
 
 def _source(event: Mapping[str, Any]) -> str:

@@ -29,7 +29,6 @@ from reconciler.model import (
     Account,
     Organization,
     Policy,
-    RolloutStep,
     policy_content,
     rollout_allowed,
     shadow_description,
@@ -187,18 +186,13 @@ def step_targets(org: Organization, policy: Policy, step: int, *, shadow: bool =
     steps = policy.rollout.steps
     if steps[step].final:
         return policy.targets
-    targets: set[str] = set()
-    for earlier in steps[: step + 1]:
-        targets |= _one_step(org, policy, earlier, shadow)
+    so_far = steps[: step + 1]
+    targets = {t for earlier in so_far if earlier.targets is not None for t in earlier.targets}
+    percents = [earlier.accounts_percent for earlier in so_far if earlier.accounts_percent is not None]
+    if percents:  # canaries are nested (canary_order): the largest one holds every earlier one
+        canary = pick_canary(org, policy, max(percents), shadow=shadow)
+        targets |= {ACCOUNT + name for name in canary.accounts}
     return frozenset(targets)
-
-
-def _one_step(org: Organization, policy: Policy, step: RolloutStep, shadow: bool) -> set[str]:
-    if step.targets is not None:
-        return set(step.targets)
-    assert step.accounts_percent is not None
-    canary = pick_canary(org, policy, step.accounts_percent, shadow=shadow)
-    return {ACCOUNT + name for name in canary.accounts}
 
 
 def rolling(policy: Policy) -> bool:

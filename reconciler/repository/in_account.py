@@ -25,9 +25,14 @@ def check_in_account(organization: Parsed | None, accounts: Iterable[Parsed]) ->
     if organization is None:
         return []
     problems = _region_problems(organization) + _empty_blocks(organization)
-    for account in accounts:
-        problems += _conflicts(organization.data, account)
+    if _any_in_account(organization.data):  # else no account can have a conflict: skip the walk
+        for account in accounts:
+            problems += _conflicts(organization.data, account)
     return problems
+
+
+def _any_in_account(org: dict[str, Any]) -> bool:
+    return any("in_account" in baseline for baseline in declared(org).values())
 
 
 def _region_problems(organization: Parsed) -> list[Problem]:
@@ -53,9 +58,9 @@ def _conflicts(org: dict[str, Any], account: Parsed) -> list[Problem]:
     """E307: two of an account's baselines, one asking for a piece of in-account work and one
     saying false to it."""
     problems: list[Problem] = []
+    blocks = {name: declared(org)[name].get("in_account", {}) for name in selected(org, account.data)}
     for key in KEYS:
-        said = {name: declared(org)[name]["in_account"][key] for name in selected(org, account.data)
-                if key in declared(org)[name].get("in_account", {})}
+        said = {name: block[key] for name, block in blocks.items() if key in block}
         yes = [n for n, v in said.items() if v]
         no = [n for n, v in said.items() if not v]
         if yes and no:
@@ -71,7 +76,7 @@ def build_in_account(organization: Parsed, accounts: Iterable[Parsed]
     """Each account's in-account work (accounts with none are left out), and the settings."""
     org = organization.data
     work: dict[str, model.InAccountWork] = {}
-    for account in accounts:
+    for account in accounts if _any_in_account(org) else ():
         if not account.read:
             continue
         blocks = [declared(org)[n].get("in_account", {}) for n in selected(org, account.data)]
