@@ -47,15 +47,17 @@ def check_destructive(changes: Sequence[Change], desired: Organization) -> None:
 
 
 class _Inherited:
-    """A detach of an SCP or RCP from a target that still gets the same policy from a parent (an OU
-    above it, or the root) changes nothing the target may do: the policy's denies still apply from
-    above, and its allows at that level were never needed beside FullAWSAccess or RCPFullAWSAccess,
-    which AWS keeps there (Organizations User Guide, "SCP evaluation"). Such detaches are the last
-    step of a rollout, which moves a canary's direct attachments to the policy's declared targets,
-    and are not counted as destructive."""
+    """A detach of a deny-only SCP, or of an RCP (RCPs can only deny), from a target that still
+    gets the same policy from a parent (an OU above it, or the root) changes nothing the target
+    may do: a deny applies from any level above it (Organizations User Guide, "SCP evaluation").
+    Such detaches are the last step of a rollout, which moves a canary's direct attachments to the
+    policy's declared targets, and are not counted as destructive. An SCP with an Allow statement
+    still counts: every level must allow, and the target's own level may have nothing else that
+    does (a repository that declares FullAWSAccess decides where it stays)."""
 
     def __init__(self, desired: Organization) -> None:
-        self._targets = {p.name: p.targets for p in desired.policies if p.type in (SCP, RCP)}
+        self._targets = {p.name: p.targets for p in desired.policies
+                         if p.type == RCP or (p.type == SCP and _deny_only(p.document))}
         self._ou_of = {a.name: a.ou for a in desired.accounts}
 
     def still(self, change: Change) -> bool:
@@ -75,6 +77,14 @@ class _Inherited:
             parent = name.rpartition("/")[0] or ROOT
             return path_targets(parent, name)[:-1]
         return []
+
+
+def _deny_only(document: object) -> bool:
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    return isinstance(statements, list) and bool(statements) and all(
+        isinstance(s, dict) and s.get("Effect") == "Deny" for s in statements)
 
 
 def check_structure(desired: Organization) -> None:

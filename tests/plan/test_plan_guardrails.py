@@ -187,3 +187,13 @@ def test_an_scp_detach_without_the_parent_attached_counts() -> None:
     desired = replace(desired, policies=(elsewhere,), ous=(*desired.ous, OrganizationalUnit("Work/Other")))
     with pytest.raises(GuardrailError, match="destructive changes"):
         plan(desired, live)
+
+
+def test_an_allow_list_scp_detach_counts_even_with_the_parent_attached() -> None:
+    """Every level must allow: the account's own level may have nothing else that allows."""
+    desired, live = _canary_moved_up("SERVICE_CONTROL_POLICY")
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    desired = replace(desired, policies=(replace(desired.policies[0], document=allow),))
+    live = replace(live, policies=(replace(live.policies[0], document=allow),))
+    with pytest.raises(GuardrailError, match="2 destructive changes"):
+        plan(desired, live)
